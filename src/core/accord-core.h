@@ -1,0 +1,14 @@
+/* accord-core.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "account/accord-account-error.h"
+#include "account/accord-account-types.h"
+#include "account/accord-account.h"
+#include "account/accord-account-store.h"
+#include "account/accord-secrets.h"
+#include "account/accord-service-config.h"
+#include "accord-core-enums.h"
