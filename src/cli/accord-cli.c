@@ -1,0 +1,113 @@
+/* accord-cli.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "accord-cli.h"
+
+static void
+_print_help (FILE *out)
+{
+  fprintf (out, "%s\n\n", _("Usage: accordctl COMMAND [ARGUMENTS…]"));
+  fprintf (out, "%s\n", _("Commands:"));
+  fprintf (out, "  accounts list [--json]\n");
+  fprintf (out, "  accounts show ID [--json]\n");
+  fprintf (out, "  accounts add --address ADDRESS [--name NAME] [--username USER]\n"
+                "               [--imap HOST[:PORT] | --pop3 HOST[:PORT]] [--smtp HOST[:PORT]]\n"
+                "               [--security tls|starttls|none] [--password-stdin]\n");
+  fprintf (out, "  accounts remove ID\n");
+  fprintf (out, "  version\n\n");
+  fprintf (out, "%s\n", _("Exit status: 0 done, 1 the operation failed, 2 the command was wrong."));
+}
+
+int
+_accord_cli_usage_error (const char *format,
+                         ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fprintf (stderr, "accordctl: %s\n", message);
+  fprintf (stderr, "%s\n", _("Try “accordctl --help”."));
+  return ACCORD_CLI_EXIT_USAGE;
+}
+
+int
+_accord_cli_failed (const char *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* One line, so scripts can show it as it is. */
+  g_strdelimit (message, "\n", ' ');
+  fprintf (stderr, "accordctl: %s\n", message);
+  return ACCORD_CLI_EXIT_FAILED;
+}
+
+/* The core is asynchronous; a command runs the main context until its result is in. */
+void
+_accord_cli_wait (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+void
+_accord_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+}
+
+int
+accord_cli_run (int    argc,
+                char **argv)
+{
+  const char *command;
+
+  if (argc < 2)
+    {
+      _print_help (stderr);
+      return ACCORD_CLI_EXIT_USAGE;
+    }
+
+  command = argv[1];
+
+  if (g_str_equal (command, "--help") || g_str_equal (command, "-h") ||
+      g_str_equal (command, "help"))
+    {
+      _print_help (stdout);
+      return ACCORD_CLI_EXIT_OK;
+    }
+
+  if (g_str_equal (command, "version") || g_str_equal (command, "--version"))
+    {
+      printf ("accordctl %s\n", PACKAGE_VERSION);
+      return ACCORD_CLI_EXIT_OK;
+    }
+
+  if (g_str_equal (command, "accounts"))
+    return _accord_cli_accounts (argc - 1, argv + 1);
+
+  return _accord_cli_usage_error (_("Unknown command “%s”"), command);
+}

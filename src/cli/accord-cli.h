@@ -1,0 +1,34 @@
+/* accord-cli.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* accordctl's exit codes; scripts rely on them, so they never change meaning. */
+typedef enum
+{
+  ACCORD_CLI_EXIT_OK = 0,
+  ACCORD_CLI_EXIT_FAILED = 1,
+  ACCORD_CLI_EXIT_USAGE = 2,
+} AccordCliExit;
+
+int  accord_cli_run              (int            argc,
+                                  char         **argv);
+
+/* Shared by the verbs' files */
+int  _accord_cli_usage_error     (const char    *format,
+                                  ...) G_GNUC_PRINTF (1, 2);
+int  _accord_cli_failed          (const char    *format,
+                                  ...) G_GNUC_PRINTF (1, 2);
+void _accord_cli_wait            (GAsyncResult **result);
+void _accord_cli_print_json      (JsonNode      *node);
+int  _accord_cli_accounts        (int            argc,
+                                  char         **argv);
+
+G_END_DECLS
