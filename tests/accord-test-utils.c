@@ -1,0 +1,116 @@
+/* accord-test-utils.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "accord-test-utils.h"
+
+void
+accord_test_result_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  g_assert_null (*out);
+  *out = g_object_ref (result);
+}
+
+/* Runs the default main context until an accord_test_result_cb() has stored a result;
+ * a test that waits far too long fails rather than hangs. */
+GAsyncResult *
+accord_test_wait_result (GAsyncResult **result)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (*result == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  return *result;
+}
+
+char *
+accord_test_make_tmp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_dir_make_tmp ("accord-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return path;
+}
+
+void
+accord_test_rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          accord_test_rm_rf (child);
+        else
+          g_unlink (child);
+      }
+
+  g_rmdir (path);
+}
+
+char *
+accord_test_read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* Whether any regular file below @root holds @needle, byte for byte. */
+gboolean
+accord_test_tree_contains (const char *root,
+                           const char *needle)
+{
+  g_autoptr(GDir) dir = g_dir_open (root, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return FALSE;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (root, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        continue;
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        {
+          if (accord_test_tree_contains (child, needle))
+            return TRUE;
+          continue;
+        }
+
+      if (g_file_get_contents (child, &contents, &length, NULL) &&
+          g_strstr_len (contents, length, needle) != NULL)
+        {
+          g_test_message ("%s contains the secret", child);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}

@@ -1,0 +1,269 @@
+/* test-window.c
+ *
+ * Opens the main window under Xvfb in both of its states, saves a PNG of each under
+ * the build folder (ACCORD_SCREENSHOT_DIR) and checks they are not blank.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "accord-account-row.h"
+#include "accord-application.h"
+#include "accord-test-utils.h"
+#include "accord-window.h"
+
+static AccordApplication *app;
+
+static void
+_wait_for (gboolean (*condition) (gpointer),
+           gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+_timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+_is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Lets GTK lay out and paint: a few hundred milliseconds of main loop. */
+static void
+_settle (void)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (400, _timeout_cb, &done);
+  _wait_for (_is_true, &done);
+}
+
+typedef struct
+{
+  AccordWindow *window;
+  const char   *page;
+} PageWait;
+
+static gboolean
+_page_is (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (accord_window_get_visible_page (wait->window), wait->page) == 0;
+}
+
+/* Renders @widget as it is on screen and checks the picture has real content: a
+ * blank or failed render has one or two colours, a page has hundreds. */
+static void
+_save_png (GtkWidget  *widget,
+           const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
+  g_autofree char *path = NULL;
+  g_autofree guchar *pixels = NULL;
+  const char *dir = g_getenv ("ACCORD_SCREENSHOT_DIR");
+  GskRenderer *renderer;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  gsize stride;
+
+  g_assert_cmpint (width, >, 100);
+  g_assert_cmpint (height, >, 100);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  if (dir == NULL)
+    dir = g_get_tmp_dir ();
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+
+  stride = (gsize) width * 4;
+  pixels = g_malloc (stride * height);
+  gdk_texture_download (texture, pixels, stride);
+  for (gsize i = 0; i < stride * height; i += 4 * 7)
+    {
+      guint32 pixel;
+
+      memcpy (&pixel, pixels + i, sizeof pixel);
+      g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
+    }
+
+  g_assert_cmpuint (g_hash_table_size (colours), >, 50);
+}
+
+static GtkWidget *
+_find_by_type (GtkWidget *widget,
+               GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = _find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+_collect_by_type (GtkWidget *widget,
+                  GType      type,
+                  GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    _collect_by_type (child, type, found);
+}
+
+static void
+_add_account (AccordAccountStore *store,
+              const char         *address,
+              const char         *name,
+              AccordProtocol      in_protocol,
+              const char         *in_host,
+              gboolean            with_dav)
+{
+  g_autofree char *id = accord_account_store_generate_id (store, address);
+  g_autoptr(AccordAccount) account = accord_account_new (id, address);
+  g_autoptr(AccordServiceConfig) in = accord_service_config_new (in_protocol);
+  g_autoptr(AccordServiceConfig) out = accord_service_config_new (ACCORD_PROTOCOL_SMTP);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  accord_account_set_display_name (account, name);
+  in->host = g_strdup (in_host);
+  in->port = accord_protocol_get_default_port (in_protocol, ACCORD_SECURITY_TLS);
+  accord_account_set_service (account, ACCORD_SERVICE_MAIL_IN, in);
+  out->host = g_strdup ("smtp.example.com");
+  out->port = 465;
+  accord_account_set_service (account, ACCORD_SERVICE_MAIL_OUT, out);
+
+  if (with_dav)
+    {
+      g_autoptr(AccordServiceConfig) contacts = accord_service_config_new (ACCORD_PROTOCOL_CARDDAV);
+      g_autoptr(AccordServiceConfig) calendar = accord_service_config_new (ACCORD_PROTOCOL_CALDAV);
+
+      contacts->url = g_strdup ("https://dav.example.com/contacts/");
+      calendar->url = g_strdup ("https://dav.example.com/calendars/");
+      accord_account_set_service (account, ACCORD_SERVICE_CONTACTS, contacts);
+      accord_account_set_service (account, ACCORD_SERVICE_CALENDAR, calendar);
+    }
+
+  accord_account_store_add_async (store, account, NULL, accord_test_result_cb, &result);
+  accord_account_store_add_finish (store, accord_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_window_states (void)
+{
+  AccordAccountStore *store = accord_application_get_account_store (app);
+  AccordWindow *window;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  PageWait wait;
+
+  window = accord_window_new (app, store);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  gtk_window_present (GTK_WINDOW (window));
+
+  wait.window = window;
+  wait.page = "empty";
+  _wait_for (_page_is, &wait);
+  _settle ();
+  _save_png (GTK_WIDGET (window), "window-empty.png");
+
+  /* The invitation is a real button, reachable from the keyboard */
+  g_assert_true (gtk_widget_is_visible (_find_by_type (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE)));
+
+  _add_account (store, "alice@example.com", "Alice Example", ACCORD_PROTOCOL_IMAP,
+                "imap.example.com", TRUE);
+  _add_account (store, "bob@example.org", NULL, ACCORD_PROTOCOL_POP3, "pop.example.org", FALSE);
+  _add_account (store, "carol@work.example.net", "Work", ACCORD_PROTOCOL_IMAP,
+                "mail.work.example.net", FALSE);
+
+  wait.page = "accounts";
+  _wait_for (_page_is, &wait);
+  _settle ();
+
+  _collect_by_type (GTK_WIDGET (window), ACCORD_TYPE_ACCOUNT_ROW, rows);
+  g_assert_cmpuint (rows->len, ==, 3);
+  /* Sorted by the name shown, whatever its case */
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==, "Alice Example");
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 1)), ==, "bob@example.org");
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 2)), ==, "Work");
+  g_assert_cmpstr (adw_action_row_get_subtitle (g_ptr_array_index (rows, 2)), ==,
+                   "carol@work.example.net");
+  g_assert_true (gtk_widget_get_mapped (g_ptr_array_index (rows, 0)));
+
+  _save_png (GTK_WIDGET (window), "window-accounts.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = NULL;
+  int status;
+
+  /* The application's store reads $XDG_CONFIG_HOME: point it at a fresh folder. */
+  config = accord_test_make_tmp_dir ();
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  /* A screenshot taken mid-transition shows two pages at once. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = accord_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/window/states", test_window_states);
+
+  status = g_test_run ();
+
+  g_clear_object (&app);
+  accord_test_rm_rf (config);
+  return status;
+}
