@@ -11,4 +11,5 @@
 #include "account/accord-account-store.h"
 #include "account/accord-secrets.h"
 #include "account/accord-service-config.h"
+#include "discover/accord-candidate.h"
 #include "accord-core-enums.h"
