@@ -21,8 +21,10 @@ _print_help (FILE *out)
                 "               [--imap HOST[:PORT] | --pop3 HOST[:PORT]] [--smtp HOST[:PORT]]\n"
                 "               [--security tls|starttls|none] [--password-stdin]\n");
   fprintf (out, "  accounts remove ID\n");
+  fprintf (out, "  discover ADDRESS [--password-stdin] [--allow-redirect-to DOMAIN] [--json]\n");
   fprintf (out, "  version\n\n");
-  fprintf (out, "%s\n", _("Exit status: 0 done, 1 the operation failed, 2 the command was wrong."));
+  fprintf (out, "%s\n", _("Exit status: 0 done, 1 the operation failed, 2 the command was wrong,"));
+  fprintf (out, "%s\n", _("3 discover found no way to receive mail."));
 }
 
 int
@@ -108,6 +110,9 @@ accord_cli_run (int    argc,
 
   if (g_str_equal (command, "accounts"))
     return _accord_cli_accounts (argc - 1, argv + 1);
+
+  if (g_str_equal (command, "discover"))
+    return _accord_cli_discover (argc - 1, argv + 1);
 
   return _accord_cli_usage_error (_("Unknown command “%s”"), command);
 }

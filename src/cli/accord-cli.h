@@ -30,5 +30,7 @@ void _accord_cli_wait            (GAsyncResult **result);
 void _accord_cli_print_json      (JsonNode      *node);
 int  _accord_cli_accounts        (int            argc,
                                   char         **argv);
+int  _accord_cli_discover        (int            argc,
+                                  char         **argv);
 
 G_END_DECLS

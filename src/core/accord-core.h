@@ -12,4 +12,8 @@
 #include "account/accord-secrets.h"
 #include "account/accord-service-config.h"
 #include "discover/accord-candidate.h"
+#include "discover/accord-discovery.h"
+#include "discover/accord-lookup.h"
+#include "protocol/accord-decision.h"
+#include "protocol/accord-protocol-matrix.h"
 #include "accord-core-enums.h"

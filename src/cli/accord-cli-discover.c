@@ -1,0 +1,262 @@
+/* accord-cli-discover.c
+ *
+ * `accordctl discover ADDRESS`: find how an account can be reached, and decide.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "accord-cli.h"
+#include "accord-core.h"
+#include "accord-decision.h"
+#include "accord-discovery.h"
+#include "accord-protocol-matrix.h"
+
+#define EXIT_NOTHING_FOUND 3
+
+static void
+_result_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The ISP database's address: for scripts the environment, else the app's setting
+ * when its schema is installed, else the default. */
+static char *
+_ispdb_url (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (g_getenv ("ACCORD_ISPDB_URL") != NULL)
+    return g_strdup (g_getenv ("ACCORD_ISPDB_URL"));
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    {
+      g_autoptr(GSettings) settings = g_settings_new_full (schema, NULL, NULL);
+
+      return g_settings_get_string (settings, "ispdb-url");
+    }
+
+  return g_strdup (ACCORD_DEFAULT_ISPDB_URL);
+}
+
+static void
+_add_lookups (JsonBuilder     *builder,
+              AccordDiscovery *discovery)
+{
+  GPtrArray *lookups = accord_discovery_get_lookups (discovery);
+
+  json_builder_set_member_name (builder, "lookups");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < lookups->len; i++)
+    {
+      AccordLookup *lookup = g_ptr_array_index (lookups, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "source");
+      json_builder_add_string_value (builder,
+                                     accord_source_kind_to_string (accord_lookup_get_source (lookup)));
+      json_builder_set_member_name (builder, "target");
+      json_builder_add_string_value (builder, accord_lookup_get_target (lookup));
+      json_builder_set_member_name (builder, "outcome");
+      json_builder_add_string_value (builder,
+                                     accord_lookup_outcome_to_string (accord_lookup_get_outcome (lookup)));
+      json_builder_set_member_name (builder, "ms");
+      json_builder_add_int_value (builder, accord_lookup_get_elapsed_ms (lookup));
+      json_builder_set_member_name (builder, "detail");
+      if (accord_lookup_get_detail (lookup) != NULL)
+        json_builder_add_string_value (builder, accord_lookup_get_detail (lookup));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static void
+_add_warnings_and_confirmations (JsonBuilder     *builder,
+                                 AccordDiscovery *discovery,
+                                 AccordDecision  *decision)
+{
+  GPtrArray *warnings = accord_discovery_get_warnings (discovery);
+
+  json_builder_set_member_name (builder, "warnings");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, "insecure-source");
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, g_ptr_array_index (warnings, i));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  /* What the person must say yes to before the chosen settings are used. */
+  json_builder_set_member_name (builder, "needs_confirmation");
+  json_builder_begin_array (builder);
+  for (guint s = 0; s < ACCORD_N_SERVICES; s++)
+    {
+      AccordCandidate *choice = accord_decision_get_choice (decision, s);
+      const char *kind = NULL;
+
+      if (choice == NULL)
+        continue;
+
+      if (choice->flags & ACCORD_CANDIDATE_FLAG_INSECURE_SOURCE)
+        kind = "insecure";
+      else if (choice->flags & ACCORD_CANDIDATE_FLAG_DNS_DERIVED)
+        kind = "dns-derived";
+      else if (choice->flags & ACCORD_CANDIDATE_FLAG_REDIRECTED)
+        kind = "redirect";
+
+      if (kind == NULL)
+        continue;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, kind);
+      json_builder_set_member_name (builder, "detail");
+      json_builder_add_string_value (builder, choice->source_detail ? choice->source_detail : "");
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static void
+_print_human (AccordDiscovery *discovery,
+              AccordDecision  *decision)
+{
+  static const char *service_labels[] = {
+    N_("Mail in"), N_("Mail out"), N_("Contacts"), N_("Calendar"),
+  };
+  GPtrArray *lookups = accord_discovery_get_lookups (discovery);
+  GPtrArray *warnings = accord_discovery_get_warnings (discovery);
+
+  printf ("%s\n", accord_discovery_get_address (discovery));
+  for (guint s = 0; s < ACCORD_N_SERVICES; s++)
+    {
+      AccordCandidate *choice = accord_decision_get_choice (decision, s);
+
+      if (choice == NULL)
+        {
+          printf ("  %-10s %s\n", _(service_labels[s]), C_("service", "none found"));
+          continue;
+        }
+
+      if (choice->host != NULL)
+        printf ("  %-10s %s %s:%u %s\n", _(service_labels[s]),
+                accord_protocol_get_label (choice->protocol), choice->host, choice->port,
+                accord_security_to_string (choice->security));
+      else
+        printf ("  %-10s %s %s\n", _(service_labels[s]),
+                accord_protocol_get_label (choice->protocol), choice->url ? choice->url : "");
+      if (accord_decision_get_reason (decision, s) != NULL)
+        printf ("  %-10s %s\n", "", accord_decision_get_reason (decision, s));
+    }
+
+  printf ("\n%s\n", _("Lookups:"));
+  for (guint i = 0; i < lookups->len; i++)
+    {
+      AccordLookup *lookup = g_ptr_array_index (lookups, i);
+
+      printf ("  %-16s %-8s %5u ms  %s%s%s\n",
+              accord_source_kind_to_string (accord_lookup_get_source (lookup)),
+              accord_lookup_outcome_to_string (accord_lookup_get_outcome (lookup)),
+              accord_lookup_get_elapsed_ms (lookup),
+              accord_lookup_get_target (lookup),
+              accord_lookup_get_detail (lookup) ? " — " : "",
+              accord_lookup_get_detail (lookup) ? accord_lookup_get_detail (lookup) : "");
+    }
+
+  for (guint i = 0; i < warnings->len; i++)
+    fprintf (stderr, _("accordctl: warning: %s\n"), (char *) g_ptr_array_index (warnings, i));
+}
+
+int
+_accord_cli_discover (int    argc,
+                      char **argv)
+{
+  g_autoptr(AccordDiscovery) discovery = NULL;
+  g_autoptr(AccordDecision) decision = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ispdb_url = NULL;
+  g_autofree char *user_dir = NULL;
+  g_autofree char *system_dir = NULL;
+  g_auto(GStrv) allowed = NULL;
+  gboolean password_stdin = FALSE;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
+      N_("Read the password from standard input, to verify the sign-in"), NULL },
+    { "allow-redirect-to", 0, 0, G_OPTION_ARG_STRING_ARRAY, &allowed,
+      N_("Allow sending the password to this other domain"), N_("DOMAIN") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("ADDRESS");
+  const char *dirs[3];
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return _accord_cli_usage_error ("%s", error->message);
+  if (argc != 2)
+    return _accord_cli_usage_error (_("“discover” takes one address"));
+
+  discovery = accord_discovery_new (argv[1]);
+  if (discovery == NULL)
+    return _accord_cli_usage_error (_("“%s” is not an email address"), argv[1]);
+
+  ispdb_url = _ispdb_url ();
+  accord_discovery_set_ispdb_url (discovery, ispdb_url);
+
+  user_dir = g_build_filename (g_get_user_config_dir (), "accord", "isp", NULL);
+  system_dir = g_build_filename (DATADIR, "accord", "isp", NULL);
+  dirs[0] = user_dir;
+  dirs[1] = system_dir;
+  dirs[2] = NULL;
+  accord_discovery_set_local_dirs (discovery, dirs);
+
+  accord_discovery_run_async (discovery, NULL, _result_cb, &result);
+  _accord_cli_wait (&result);
+  if (!accord_discovery_run_finish (discovery, result, &error))
+    return _accord_cli_failed ("%s", error->message);
+
+  decision = accord_decision_new (accord_protocol_matrix_get_default (),
+                                  accord_discovery_get_candidates (discovery));
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "address");
+      json_builder_add_string_value (builder, accord_discovery_get_address (discovery));
+      accord_decision_to_json (decision, builder);
+      _add_lookups (builder, discovery);
+      _add_warnings_and_confirmations (builder, discovery, decision);
+      json_builder_end_object (builder);
+
+      root = json_builder_get_root (builder);
+      _accord_cli_print_json (root);
+    }
+  else
+    _print_human (discovery, decision);
+
+  if (accord_decision_get_choice (decision, ACCORD_SERVICE_MAIL_IN) == NULL)
+    return EXIT_NOTHING_FOUND;
+
+  return ACCORD_CLI_EXIT_OK;
+}

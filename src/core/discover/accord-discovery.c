@@ -1,0 +1,526 @@
+/* accord-discovery.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "accord-discovery.h"
+#include "accord-lookup-autoconfig.h"
+#include "accord-lookup-guess.h"
+#include "accord-lookup-srv.h"
+
+/**
+ * AccordDiscovery:
+ *
+ * From an address to every way its account can be reached. All lookups that send no
+ * credentials start at once, each with its own timeout. Once one has found
+ * something, the discovery waits a little longer (the grace period) only for sources
+ * more trusted than the best answer so far, then stops the rest. Plain-HTTP autoconfig
+ * counts only when no HTTPS source answered, and guessing runs only when every lookup
+ * failed.
+ */
+struct _AccordDiscovery
+{
+  GObject       parent_instance;
+
+  char         *address;
+  char         *local_part;
+  char         *domain;       /* ASCII (punycode) form */
+  char         *ispdb_url;
+  GStrv         local_dirs;
+  guint         lookup_timeout_ms;
+  guint         grace_ms;
+  guint         hard_stop_ms;
+
+  SoupSession  *session;
+  GResolver    *resolver;
+  GPtrArray    *lookups;
+  GPtrArray    *candidates;
+  GPtrArray    *warnings;     /* char*: one sentence each */
+
+  GTask        *task;
+  GCancellable *lookups_cancellable;
+  guint         pending;
+  guint         grace_id;
+  guint         hard_stop_id;
+  gboolean      guessing;
+};
+
+G_DEFINE_FINAL_TYPE (AccordDiscovery, accord_discovery, G_TYPE_OBJECT)
+
+enum {
+  LOOKUP_ADDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+accord_discovery_dispose (GObject *object)
+{
+  AccordDiscovery *self = (AccordDiscovery *)object;
+
+  g_clear_handle_id (&self->grace_id, g_source_remove);
+  g_clear_handle_id (&self->hard_stop_id, g_source_remove);
+  if (self->lookups_cancellable != NULL)
+    g_cancellable_cancel (self->lookups_cancellable);
+  g_clear_object (&self->lookups_cancellable);
+  g_clear_object (&self->session);
+  g_clear_object (&self->resolver);
+
+  G_OBJECT_CLASS (accord_discovery_parent_class)->dispose (object);
+}
+
+static void
+accord_discovery_finalize (GObject *object)
+{
+  AccordDiscovery *self = (AccordDiscovery *)object;
+
+  g_clear_pointer (&self->address, g_free);
+  g_clear_pointer (&self->local_part, g_free);
+  g_clear_pointer (&self->domain, g_free);
+  g_clear_pointer (&self->ispdb_url, g_free);
+  g_clear_pointer (&self->local_dirs, g_strfreev);
+  g_clear_pointer (&self->lookups, g_ptr_array_unref);
+  g_clear_pointer (&self->candidates, g_ptr_array_unref);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (accord_discovery_parent_class)->finalize (object);
+}
+
+static void
+accord_discovery_class_init (AccordDiscoveryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = accord_discovery_dispose;
+  object_class->finalize = accord_discovery_finalize;
+
+  /**
+   * AccordDiscovery::lookup-added:
+   *
+   * A lookup joined the discovery; its "outcome" property tells how it goes.
+   */
+  signals[LOOKUP_ADDED] =
+    g_signal_new ("lookup-added",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, ACCORD_TYPE_LOOKUP);
+}
+
+static void
+accord_discovery_init (AccordDiscovery *self)
+{
+  self->ispdb_url = g_strdup (ACCORD_DEFAULT_ISPDB_URL);
+  self->lookup_timeout_ms = 15000;
+  self->grace_ms = 3000;
+  self->hard_stop_ms = 20000;
+  self->lookups = g_ptr_array_new_with_free_func (g_object_unref);
+  self->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_candidate_unref);
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
+  self->resolver = g_resolver_get_default ();
+}
+
+/**
+ * accord_discovery_new:
+ * @address: an email address; an internationalized domain is looked up in its ASCII
+ *   (punycode) form
+ *
+ * Returns: (transfer full) (nullable): a discovery, or %NULL when @address is not an
+ *   address
+ */
+AccordDiscovery *
+accord_discovery_new (const char *address)
+{
+  g_autoptr(AccordDiscovery) self = NULL;
+  g_autofree char *domain = NULL;
+  const char *at;
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  at = strrchr (address, '@');
+  if (at == NULL || at == address || at[1] == '\0' || !g_utf8_validate (address, -1, NULL))
+    return NULL;
+
+  domain = g_hostname_to_ascii (at + 1);
+  if (domain == NULL || strchr (domain, '.') == NULL || strchr (domain, '/') != NULL)
+    return NULL;
+
+  self = g_object_new (ACCORD_TYPE_DISCOVERY, NULL);
+  self->address = g_strdup (address);
+  self->local_part = g_strndup (address, at - address);
+  self->domain = g_ascii_strdown (domain, -1);
+  self->local_dirs = g_new0 (char *, 1);
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+accord_discovery_get_address (AccordDiscovery *self)
+{
+  g_return_val_if_fail (ACCORD_IS_DISCOVERY (self), NULL);
+
+  return self->address;
+}
+
+const char *
+accord_discovery_get_domain (AccordDiscovery *self)
+{
+  g_return_val_if_fail (ACCORD_IS_DISCOVERY (self), NULL);
+
+  return self->domain;
+}
+
+/**
+ * accord_discovery_set_ispdb_url:
+ * @url: the ISP database's base URL; the domain is appended
+ */
+void
+accord_discovery_set_ispdb_url (AccordDiscovery *self,
+                                const char      *url)
+{
+  g_return_if_fail (ACCORD_IS_DISCOVERY (self));
+  g_return_if_fail (url != NULL);
+
+  g_free (self->ispdb_url);
+  self->ispdb_url = g_strdup (url);
+}
+
+/**
+ * accord_discovery_set_local_dirs:
+ * @dirs: folders with override files named `<domain>.xml`, most important first
+ */
+void
+accord_discovery_set_local_dirs (AccordDiscovery    *self,
+                                 const char * const *dirs)
+{
+  g_return_if_fail (ACCORD_IS_DISCOVERY (self));
+
+  g_strfreev (self->local_dirs);
+  self->local_dirs = g_strdupv ((char **) dirs);
+  if (self->local_dirs == NULL)
+    self->local_dirs = g_new0 (char *, 1);
+}
+
+void
+accord_discovery_set_timings (AccordDiscovery *self,
+                              guint            lookup_timeout_ms,
+                              guint            grace_ms,
+                              guint            hard_stop_ms)
+{
+  g_return_if_fail (ACCORD_IS_DISCOVERY (self));
+
+  self->lookup_timeout_ms = lookup_timeout_ms;
+  self->grace_ms = grace_ms;
+  self->hard_stop_ms = hard_stop_ms;
+}
+
+/**
+ * accord_discovery_get_lookups:
+ *
+ * Returns: (transfer none) (element-type AccordLookup): every lookup, in the order
+ *   they started
+ */
+GPtrArray *
+accord_discovery_get_lookups (AccordDiscovery *self)
+{
+  g_return_val_if_fail (ACCORD_IS_DISCOVERY (self), NULL);
+
+  return self->lookups;
+}
+
+/**
+ * accord_discovery_get_candidates:
+ *
+ * Returns: (transfer none) (element-type AccordCandidate): what was found, most
+ *   trusted source first
+ */
+GPtrArray *
+accord_discovery_get_candidates (AccordDiscovery *self)
+{
+  g_return_val_if_fail (ACCORD_IS_DISCOVERY (self), NULL);
+
+  return self->candidates;
+}
+
+/**
+ * accord_discovery_get_warnings:
+ *
+ * Returns: (transfer none) (element-type utf8): sentences about what a person should
+ *   know, such as a source that was only reachable without encryption
+ */
+GPtrArray *
+accord_discovery_get_warnings (AccordDiscovery *self)
+{
+  g_return_val_if_fail (ACCORD_IS_DISCOVERY (self), NULL);
+
+  return self->warnings;
+}
+
+static void _lookup_done_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+_start_lookup (AccordDiscovery *self,
+               AccordLookup    *lookup)
+{
+  g_ptr_array_add (self->lookups, lookup);
+  accord_lookup_set_timeout_ms (lookup, self->lookup_timeout_ms);
+  g_signal_emit (self, signals[LOOKUP_ADDED], 0, lookup);
+
+  self->pending++;
+  accord_lookup_run_async (lookup, self->lookups_cancellable, _lookup_done_cb,
+                           g_object_ref (self));
+}
+
+static gboolean
+_has_mail_in (GPtrArray *candidates)
+{
+  for (guint i = 0; i < candidates->len; i++)
+    if (((AccordCandidate *) g_ptr_array_index (candidates, i))->service == ACCORD_SERVICE_MAIL_IN)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Collects the candidates in trust order, applies the plain-HTTP rule and finishes. */
+static void
+_complete (AccordDiscovery *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  gboolean have_secure = FALSE;
+
+  g_clear_handle_id (&self->grace_id, g_source_remove);
+  g_clear_handle_id (&self->hard_stop_id, g_source_remove);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  for (guint i = 0; i < self->lookups->len; i++)
+    {
+      AccordLookup *lookup = g_ptr_array_index (self->lookups, i);
+
+      if (accord_lookup_get_source (lookup) != ACCORD_SOURCE_HTTP_AUTOCONFIG &&
+          accord_lookup_get_source (lookup) != ACCORD_SOURCE_GUESS &&
+          accord_lookup_get_candidates (lookup)->len > 0)
+        have_secure = TRUE;
+    }
+
+  for (AccordSourceKind source = ACCORD_SOURCE_LOCAL; source <= ACCORD_SOURCE_GUESS; source++)
+    for (guint i = 0; i < self->lookups->len; i++)
+      {
+        AccordLookup *lookup = g_ptr_array_index (self->lookups, i);
+        GPtrArray *found = accord_lookup_get_candidates (lookup);
+
+        if (accord_lookup_get_source (lookup) != source || found->len == 0)
+          continue;
+
+        if (source == ACCORD_SOURCE_HTTP_AUTOCONFIG)
+          {
+            if (have_secure)
+              continue;
+            g_ptr_array_add (self->warnings,
+                             g_strdup_printf (_("The settings for %s came over an unencrypted "
+                                                "connection (%s); check them before you use them"),
+                                              self->domain, accord_lookup_get_target (lookup)));
+          }
+
+        g_ptr_array_extend (self->candidates, found, (GCopyFunc) accord_candidate_ref, NULL);
+      }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+_grace_over_cb (gpointer user_data)
+{
+  AccordDiscovery *self = user_data;
+
+  self->grace_id = 0;
+  /* The rest is no longer needed: their outcome says so, and the result is ready. */
+  g_cancellable_cancel (self->lookups_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+_hard_stop_cb (gpointer user_data)
+{
+  AccordDiscovery *self = user_data;
+
+  self->hard_stop_id = 0;
+  g_cancellable_cancel (self->lookups_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether some lookup more trusted than @source is still running. */
+static gboolean
+_waiting_for_more_trusted (AccordDiscovery  *self,
+                           AccordSourceKind  source)
+{
+  for (guint i = 0; i < self->lookups->len; i++)
+    {
+      AccordLookup *lookup = g_ptr_array_index (self->lookups, i);
+
+      if (accord_lookup_get_source (lookup) < source &&
+          accord_lookup_get_outcome (lookup) == ACCORD_LOOKUP_RUNNING)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+_lookup_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(AccordDiscovery) self = user_data;
+  AccordLookup *lookup = ACCORD_LOOKUP (object);
+  AccordSourceKind best = ACCORD_SOURCE_GUESS + 1;
+
+  accord_lookup_run_finish (lookup, result, NULL);
+  self->pending--;
+
+  if (self->task == NULL)
+    return;
+
+  for (guint i = 0; i < self->lookups->len; i++)
+    {
+      AccordLookup *other = g_ptr_array_index (self->lookups, i);
+
+      if (accord_lookup_get_outcome (other) == ACCORD_LOOKUP_FOUND &&
+          accord_lookup_get_source (other) != ACCORD_SOURCE_HTTP_AUTOCONFIG)
+        best = MIN (best, accord_lookup_get_source (other));
+    }
+
+  if (self->pending > 0)
+    {
+      if (best <= ACCORD_SOURCE_GUESS && !_waiting_for_more_trusted (self, best))
+        g_cancellable_cancel (self->lookups_cancellable);
+      else if (best <= ACCORD_SOURCE_GUESS && self->grace_id == 0)
+        self->grace_id = g_timeout_add (self->grace_ms, _grace_over_cb, self);
+      return;
+    }
+
+  if (!self->guessing)
+    {
+      g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+      for (guint i = 0; i < self->lookups->len; i++)
+        g_ptr_array_extend (found,
+                            accord_lookup_get_candidates (g_ptr_array_index (self->lookups, i)),
+                            NULL, NULL);
+
+      if (!_has_mail_in (found))
+        {
+          self->guessing = TRUE;
+          g_clear_object (&self->lookups_cancellable);
+          self->lookups_cancellable = g_cancellable_new ();
+          _start_lookup (self, accord_lookup_guess_new (self->domain, self->resolver));
+          return;
+        }
+    }
+
+  _complete (self);
+}
+
+static void
+_outer_cancelled_cb (GCancellable *outer,
+                     GCancellable *lookups)
+{
+  g_cancellable_cancel (lookups);
+}
+
+static char *
+_ascii_address (AccordDiscovery *self)
+{
+  return g_strconcat (self->local_part, "@", self->domain, NULL);
+}
+
+/**
+ * accord_discovery_run_async:
+ *
+ * Runs every lookup. The discovery can run once.
+ */
+void
+accord_discovery_run_async (AccordDiscovery     *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autofree char *address = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *file = NULL;
+
+  g_return_if_fail (ACCORD_IS_DISCOVERY (self));
+  g_return_if_fail (self->task == NULL && self->lookups->len == 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  self->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (self->task, accord_discovery_run_async);
+
+  self->lookups_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    g_cancellable_connect (cancellable, G_CALLBACK (_outer_cancelled_cb),
+                           g_object_ref (self->lookups_cancellable), g_object_unref);
+
+  self->session = soup_session_new_with_options ("timeout", self->lookup_timeout_ms / 1000 + 1,
+                                                 "max-conns-per-host", 4,
+                                                 NULL);
+  soup_session_set_user_agent (self->session, "Accord/" PACKAGE_VERSION);
+
+  address = _ascii_address (self);
+  escaped = g_uri_escape_string (address, NULL, FALSE);
+  file = g_strconcat (self->domain, ".xml", NULL);
+
+  for (guint i = 0; self->local_dirs[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (self->local_dirs[i], file, NULL);
+
+      _start_lookup (self, accord_lookup_autoconfig_new_file (ACCORD_SOURCE_LOCAL, path, address));
+    }
+
+  g_free (url);
+  url = g_strdup_printf ("https://autoconfig.%s/mail/config-v1.1.xml?emailaddress=%s",
+                         self->domain, escaped);
+  _start_lookup (self, accord_lookup_autoconfig_new_url (ACCORD_SOURCE_AUTOCONFIG, url, address,
+                                                         self->session));
+
+  g_free (url);
+  url = g_strdup_printf ("https://%s/.well-known/autoconfig/mail/config-v1.1.xml", self->domain);
+  _start_lookup (self, accord_lookup_autoconfig_new_url (ACCORD_SOURCE_AUTOCONFIG, url, address,
+                                                         self->session));
+
+  g_free (url);
+  url = g_strconcat (self->ispdb_url, g_str_has_suffix (self->ispdb_url, "/") ? "" : "/",
+                     self->domain, NULL);
+  _start_lookup (self, accord_lookup_autoconfig_new_url (ACCORD_SOURCE_ISPDB, url, address,
+                                                         self->session));
+
+  _start_lookup (self, accord_lookup_srv_new (self->domain, self->resolver));
+
+  /* Without the address: a plain-HTTP answer is anyone's to give, and the address is
+   * nobody's business on the way. */
+  g_free (url);
+  url = g_strdup_printf ("http://autoconfig.%s/mail/config-v1.1.xml", self->domain);
+  _start_lookup (self, accord_lookup_autoconfig_new_url (ACCORD_SOURCE_HTTP_AUTOCONFIG, url,
+                                                         address, self->session));
+
+  self->hard_stop_id = g_timeout_add (self->hard_stop_ms, _hard_stop_cb, self);
+}
+
+gboolean
+accord_discovery_run_finish (AccordDiscovery  *self,
+                             GAsyncResult     *result,
+                             GError          **error)
+{
+  g_return_val_if_fail (ACCORD_IS_DISCOVERY (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

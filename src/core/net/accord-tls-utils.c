@@ -1,0 +1,141 @@
+/* accord-tls-utils.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "accord-tls-utils.h"
+
+/**
+ * accord_certificate_get_fingerprint:
+ *
+ * Returns: (transfer full): the SHA-256 digest of the certificate's DER encoding as
+ *   lowercase hex pairs separated by colons ("ab:01:…"), the form people compare with
+ *   what their provider publishes and the form pins are stored in
+ */
+char *
+accord_certificate_get_fingerprint (GTlsCertificate *certificate)
+{
+  g_autoptr(GByteArray) der = NULL;
+  g_autoptr(GChecksum) checksum = NULL;
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  GString *out;
+
+  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), NULL);
+
+  g_object_get (certificate, "certificate", &der, NULL);
+  g_return_val_if_fail (der != NULL, NULL);
+
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, der->data, der->len);
+  g_checksum_get_digest (checksum, digest, &digest_len);
+
+  out = g_string_sized_new (digest_len * 3);
+  for (gsize i = 0; i < digest_len; i++)
+    g_string_append_printf (out, i == 0 ? "%02x" : ":%02x", digest[i]);
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * accord_fingerprint_normalize:
+ *
+ * Accepts a fingerprint the way people paste it: any case, with colons, spaces or
+ * nothing between the pairs.
+ *
+ * Returns: (transfer full) (nullable): the canonical form, or %NULL if @fingerprint is
+ *   not a SHA-256 fingerprint
+ */
+char *
+accord_fingerprint_normalize (const char *fingerprint)
+{
+  g_autoptr(GString) hex = g_string_new (NULL);
+  GString *out;
+
+  g_return_val_if_fail (fingerprint != NULL, NULL);
+
+  for (const char *p = fingerprint; *p != '\0'; p++)
+    {
+      if (g_ascii_isxdigit (*p))
+        g_string_append_c (hex, g_ascii_tolower (*p));
+      else if (*p != ':' && *p != ' ' && *p != '-')
+        return NULL;
+    }
+
+  if (hex->len != 64)
+    return NULL;
+
+  out = g_string_sized_new (96);
+  for (gsize i = 0; i < hex->len; i += 2)
+    {
+      if (i > 0)
+        g_string_append_c (out, ':');
+      g_string_append_len (out, hex->str + i, 2);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+accord_fingerprint_equal (const char *a,
+                          const char *b)
+{
+  g_autofree char *norm_a = NULL;
+  g_autofree char *norm_b = NULL;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+
+  norm_a = accord_fingerprint_normalize (a);
+  norm_b = accord_fingerprint_normalize (b);
+
+  return norm_a != NULL && norm_b != NULL && g_str_equal (norm_a, norm_b);
+}
+
+/**
+ * accord_certificate_describe_errors:
+ * @host: the host the certificate was presented for
+ *
+ * Returns: (transfer full): one sentence per problem verification found, for the
+ *   person who decides whether to trust the certificate anyway
+ */
+char *
+accord_certificate_describe_errors (GTlsCertificateFlags  errors,
+                                    const char           *host)
+{
+  GString *out = g_string_new (NULL);
+
+#define ADD_SENTENCE(sentence) \
+  G_STMT_START { \
+    if (out->len > 0) \
+      g_string_append_c (out, ' '); \
+    g_string_append (out, sentence); \
+  } G_STMT_END
+
+  if (errors & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    ADD_SENTENCE (_("It is not signed by an authority this computer trusts."));
+  if (errors & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    {
+      g_autofree char *sentence = g_strdup_printf (_("It was issued for another host than %s."),
+                                                   host);
+      ADD_SENTENCE (sentence);
+    }
+  if (errors & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    ADD_SENTENCE (_("It is not valid yet; check this computer’s clock."));
+  if (errors & G_TLS_CERTIFICATE_EXPIRED)
+    ADD_SENTENCE (_("It has expired."));
+  if (errors & G_TLS_CERTIFICATE_REVOKED)
+    ADD_SENTENCE (_("It has been revoked."));
+  if (errors & G_TLS_CERTIFICATE_INSECURE)
+    ADD_SENTENCE (_("It uses an algorithm that is no longer considered secure."));
+  if ((errors & G_TLS_CERTIFICATE_GENERIC_ERROR) || out->len == 0)
+    ADD_SENTENCE (_("It could not be verified."));
+
+#undef ADD_SENTENCE
+
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,19 @@
+/* accord-tls-utils.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+char     *accord_certificate_get_fingerprint     (GTlsCertificate      *certificate);
+char     *accord_fingerprint_normalize           (const char           *fingerprint);
+gboolean  accord_fingerprint_equal               (const char           *a,
+                                                  const char           *b);
+char     *accord_certificate_describe_errors     (GTlsCertificateFlags  errors,
+                                                  const char           *host);
+
+G_END_DECLS
