@@ -603,8 +603,8 @@ test_no_real_network (void)
   g_assert_null (body);
   g_clear_error (&error);
 
-  /* And no route out of the world, even by address (192.0.2.1 is the
-   * world's own placeholder interface; this is another TEST-NET). */
+  /* And no route out of the world, even by address (a TEST-NET address
+   * other than that of the world's placeholder interface). */
   g_socket_client_set_timeout (client, TIMEOUT_SECONDS);
   conn = g_socket_client_connect_to_host (client, "203.0.113.1", 443, NULL, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE);
