@@ -9,7 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "accord-line-connection.h"
+#include "accord-line-connection-private.h"
 #include "accord-probe-error.h"
 #include "accord-tls-utils.h"
 
@@ -51,200 +51,14 @@ struct _AccordLineConnection
 
 G_DEFINE_FINAL_TYPE (AccordLineConnection, accord_line_connection, G_TYPE_OBJECT)
 
-typedef enum
-{
-  OP_CONNECT,
-  OP_READ,
-  OP_WRITE,
-  OP_HANDSHAKE,
-  OP_CLOSE,
-} Operation;
-
-/* --- deadlines ---------------------------------------------------------------------- */
-
-/* The I/O runs with its own cancellable, which the caller's cancellable and a timer
- * both cancel; afterwards the timed_out flag tells the two apart. */
-typedef struct
-{
-  GCancellable *cancellable;
-  GCancellable *outer;
-  gulong        outer_handler;
-  GSource      *timer;
-  gboolean      timed_out;
-} Deadline;
-
-static void
-_on_outer_cancelled_cb (GCancellable *outer,
-                        gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
-static gboolean
-_on_deadline_cb (gpointer user_data)
-{
-  Deadline *deadline = user_data;
-
-  deadline->timed_out = TRUE;
-  g_clear_pointer (&deadline->timer, g_source_unref);
-  g_cancellable_cancel (deadline->cancellable);
-
-  return G_SOURCE_REMOVE;
-}
-
-static Deadline *
-_deadline_new (GCancellable *outer,
-               guint         seconds)
-{
-  Deadline *deadline = g_new0 (Deadline, 1);
-
-  deadline->cancellable = g_cancellable_new ();
-  if (outer != NULL)
-    {
-      deadline->outer = g_object_ref (outer);
-      deadline->outer_handler = g_cancellable_connect (outer,
-                                                       G_CALLBACK (_on_outer_cancelled_cb),
-                                                       g_object_ref (deadline->cancellable),
-                                                       g_object_unref);
-    }
-
-  deadline->timer = g_timeout_source_new (seconds * 1000);
-  g_source_set_static_name (deadline->timer, "[accord] line connection deadline");
-  g_source_set_callback (deadline->timer, _on_deadline_cb, deadline, NULL);
-  g_source_attach (deadline->timer, g_main_context_get_thread_default ());
-
-  return deadline;
-}
-
-static void
-_deadline_free (Deadline *deadline)
-{
-  if (deadline->timer != NULL)
-    {
-      g_source_destroy (deadline->timer);
-      g_source_unref (deadline->timer);
-    }
-  if (deadline->outer != NULL)
-    g_cancellable_disconnect (deadline->outer, deadline->outer_handler);
-  g_clear_object (&deadline->outer);
-  g_clear_object (&deadline->cancellable);
-  g_free (deadline);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Deadline, _deadline_free)
-
-/* Turns what GIO reported into a sentence about this server; takes @error. */
-static GError *
-_explain_error (const char *host,
-                guint16     port,
-                guint       timeout,
-                Deadline   *deadline,
-                Operation   op,
-                GError     *error)
-{
-  GError *explained = NULL;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      if (deadline == NULL || !deadline->timed_out ||
-          g_cancellable_is_cancelled (deadline->outer))
-        return error;
-    }
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) &&
-           error->domain == ACCORD_PROBE_ERROR)
-    {
-      return error;
-    }
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    {
-      switch (op)
-        {
-        case OP_CONNECT:
-          explained = g_error_new (ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_TIMEOUT,
-                                   g_dngettext (GETTEXT_PACKAGE,
-                                                "Could not connect to %s:%u within %u second. "
-                                                "Check the host name, the port and your "
-                                                "network connection.",
-                                                "Could not connect to %s:%u within %u seconds. "
-                                                "Check the host name, the port and your "
-                                                "network connection.",
-                                                timeout),
-                                   host, port, timeout);
-          break;
-        case OP_HANDSHAKE:
-          explained = g_error_new (ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_TIMEOUT,
-                                   g_dngettext (GETTEXT_PACKAGE,
-                                                "%s:%u did not complete the TLS handshake "
-                                                "within %u second.",
-                                                "%s:%u did not complete the TLS handshake "
-                                                "within %u seconds.",
-                                                timeout),
-                                   host, port, timeout);
-          break;
-        case OP_READ:
-        case OP_WRITE:
-        case OP_CLOSE:
-        default:
-          explained = g_error_new (ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_TIMEOUT,
-                                   g_dngettext (GETTEXT_PACKAGE,
-                                                "%s:%u did not answer within %u second.",
-                                                "%s:%u did not answer within %u seconds.",
-                                                timeout),
-                                   host, port, timeout);
-          break;
-        }
-    }
-  else if (op == OP_CONNECT)
-    {
-      if (error->domain == G_RESOLVER_ERROR)
-        explained = g_error_new (ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_CONNECT,
-                                 _("The host name %s could not be found. Check its spelling "
-                                   "and your network connection."),
-                                 host);
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-        explained = g_error_new (ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_CONNECT,
-                                 _("%s:%u refused the connection. Check the host name and "
-                                   "the port."),
-                                 host, port);
-      else
-        explained = g_error_new (ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_CONNECT,
-                                 _("Could not connect to %s:%u: %s. Check your network "
-                                   "connection."),
-                                 host, port, error->message);
-    }
-  else if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS))
-    {
-      explained = g_error_new (ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_PROTOCOL,
-                               _("%s:%u does not answer with TLS. If this port expects "
-                                 "STARTTLS, choose STARTTLS instead."),
-                               host, port);
-    }
-  else if (op == OP_HANDSHAKE)
-    {
-      explained = g_error_new (ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_CONNECT,
-                               _("A secure connection to %s:%u could not be established: %s"),
-                               host, port, error->message);
-    }
-  else
-    {
-      explained = g_error_new (ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_CONNECT,
-                               _("The connection to %s:%u was lost: %s"),
-                               host, port, error->message);
-    }
-
-  g_error_free (error);
-  return explained;
-}
-
 static GError *
 _explain (AccordLineConnection *self,
           Deadline             *deadline,
           Operation             op,
           GError               *error)
 {
-  return _explain_error (self->host, self->port, self->timeout, deadline, op, error);
+  return _accord_line_connection_explain_error (self->host, self->port, self->timeout,
+                                                deadline, op, error);
 }
 
 /* --- object ------------------------------------------------------------------------- */
@@ -366,7 +180,7 @@ typedef struct
 static void
 _connect_data_free (ConnectData *data)
 {
-  g_clear_pointer (&data->deadline, _deadline_free);
+  g_clear_pointer (&data->deadline, _accord_deadline_free);
   g_free (data->host);
   g_free (data);
 }
@@ -385,8 +199,9 @@ _connect_cb (GObject      *object,
   base = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result, &error);
   if (base == NULL)
     {
-      g_task_return_error (task, _explain_error (data->host, data->port, data->timeout,
-                                                 data->deadline, OP_CONNECT, error));
+      error = _accord_line_connection_explain_error (data->host, data->port, data->timeout,
+                                                     data->deadline, OP_CONNECT, error);
+      g_task_return_error (task, error);
       return;
     }
 
@@ -434,7 +249,7 @@ accord_line_connection_connect_async (const char          *host,
   data->host = g_strdup (host);
   data->port = port;
   data->timeout = timeout;
-  data->deadline = _deadline_new (cancellable, timeout);
+  data->deadline = _accord_deadline_new (cancellable, timeout);
   g_task_set_task_data (task, data, (GDestroyNotify) _connect_data_free);
 
   client = g_socket_client_new ();
@@ -600,8 +415,8 @@ accord_line_connection_read_line_async (AccordLineConnection *self,
     }
 
   self->reading = TRUE;
-  g_task_set_task_data (task, _deadline_new (cancellable, self->timeout),
-                        (GDestroyNotify) _deadline_free);
+  g_task_set_task_data (task, _accord_deadline_new (cancellable, self->timeout),
+                        (GDestroyNotify) _accord_deadline_free);
   _read_more (g_steal_pointer (&task));
 }
 
@@ -633,7 +448,7 @@ typedef struct
 static void
 _write_data_free (WriteData *data)
 {
-  g_clear_pointer (&data->deadline, _deadline_free);
+  g_clear_pointer (&data->deadline, _accord_deadline_free);
   /* The line may hold a password. */
   memset (data->data, 0, data->len);
   g_free (data->data);
@@ -686,7 +501,7 @@ accord_line_connection_write_line_async (AccordLineConnection *self,
   g_debug ("%s:%u C: %s", self->host, self->port, log_as != NULL ? log_as : line);
 
   data = g_new0 (WriteData, 1);
-  data->deadline = _deadline_new (cancellable, self->timeout);
+  data->deadline = _accord_deadline_new (cancellable, self->timeout);
   data->data = g_strconcat (line, "\r\n", NULL);
   data->len = strlen (data->data);
   g_task_set_task_data (task, data, (GDestroyNotify) _write_data_free);
@@ -719,7 +534,7 @@ typedef struct
 static void
 _handshake_data_free (HandshakeData *data)
 {
-  g_clear_pointer (&data->deadline, _deadline_free);
+  g_clear_pointer (&data->deadline, _accord_deadline_free);
   g_clear_object (&data->tls);
   g_free (data);
 }
@@ -761,7 +576,8 @@ _handshake_cb (GObject      *object,
       if (self->peer_certificate != NULL && !self->pinned &&
           g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
         {
-          g_autofree char *fingerprint = accord_certificate_get_fingerprint (self->peer_certificate);
+          GTlsCertificate *certificate = self->peer_certificate;
+          g_autofree char *fingerprint = accord_certificate_get_fingerprint (certificate);
           g_autofree char *problems = accord_certificate_describe_errors (self->peer_errors,
                                                                           self->host);
 
@@ -803,7 +619,7 @@ _handshake_cb (GObject      *object,
 /**
  * accord_line_connection_start_tls_async:
  * @database: (nullable): the certificate authorities to trust; %NULL for the system's
- * @pinned_fingerprint: (nullable): the SHA-256 fingerprint of a certificate the person
+ * @pinned: (nullable): the SHA-256 fingerprint of a certificate the person
  *   accepted for this host; only that certificate is accepted when verification fails
  *
  * Secures the connection with TLS, verifying the server as host:port. Right after
@@ -818,7 +634,7 @@ _handshake_cb (GObject      *object,
 void
 accord_line_connection_start_tls_async (AccordLineConnection *self,
                                         GTlsDatabase         *database,
-                                        const char           *pinned_fingerprint,
+                                        const char           *pinned,
                                         GCancellable         *cancellable,
                                         GAsyncReadyCallback   callback,
                                         gpointer              user_data)
@@ -863,8 +679,8 @@ accord_line_connection_start_tls_async (AccordLineConnection *self,
     g_tls_connection_set_database (G_TLS_CONNECTION (tls), database);
 
   g_clear_pointer (&self->pin, g_free);
-  if (pinned_fingerprint != NULL)
-    self->pin = accord_fingerprint_normalize (pinned_fingerprint);
+  if (pinned != NULL)
+    self->pin = accord_fingerprint_normalize (pinned);
   g_clear_object (&self->peer_certificate);
   self->peer_errors = 0;
   self->pinned = FALSE;
@@ -872,7 +688,7 @@ accord_line_connection_start_tls_async (AccordLineConnection *self,
   g_signal_connect (tls, "accept-certificate", G_CALLBACK (_on_accept_certificate_cb), self);
 
   data = g_new0 (HandshakeData, 1);
-  data->deadline = _deadline_new (cancellable, self->timeout);
+  data->deadline = _accord_deadline_new (cancellable, self->timeout);
   data->tls = G_TLS_CONNECTION (g_steal_pointer (&tls));
   g_task_set_task_data (task, data, (GDestroyNotify) _handshake_data_free);
 
@@ -965,8 +781,8 @@ accord_line_connection_close_async (AccordLineConnection *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, accord_line_connection_close_async);
 
-  deadline = _deadline_new (cancellable, self->timeout);
-  g_task_set_task_data (task, deadline, (GDestroyNotify) _deadline_free);
+  deadline = _accord_deadline_new (cancellable, self->timeout);
+  g_task_set_task_data (task, deadline, (GDestroyNotify) _accord_deadline_free);
 
   g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, deadline->cancellable,
                            _close_cb, g_steal_pointer (&task));

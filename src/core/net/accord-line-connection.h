@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 
 #define ACCORD_TYPE_LINE_CONNECTION (accord_line_connection_get_type ())
 
-G_DECLARE_FINAL_TYPE (AccordLineConnection, accord_line_connection, ACCORD, LINE_CONNECTION, GObject)
+G_DECLARE_FINAL_TYPE (AccordLineConnection, accord_line_connection,
+                      ACCORD, LINE_CONNECTION, GObject)
 
 void                  accord_line_connection_connect_async   (const char            *host,
                                                               guint16                port,
@@ -55,7 +56,7 @@ gboolean              accord_line_connection_write_line_finish
 
 void                  accord_line_connection_start_tls_async (AccordLineConnection  *self,
                                                               GTlsDatabase          *database,
-                                                              const char            *pinned_fingerprint,
+                                                              const char            *pinned,
                                                               GCancellable          *cancellable,
                                                               GAsyncReadyCallback    callback,
                                                               gpointer               user_data);
