@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-/* Shared by the parsers of provider documents; defined in accord-autoconfig.c. */
+/* Shared by the parsers of provider documents; defined in accord-xml.c. */
 
 /* The error codes a hardened read reports, in the caller's own error domain. */
 typedef struct
