@@ -23,6 +23,8 @@ typedef enum
   ACCORD_SOURCE_ISPDB,           /*< nick=ispdb >*/
   ACCORD_SOURCE_MX,              /*< nick=mx >*/
   ACCORD_SOURCE_SRV,             /*< nick=srv >*/
+  ACCORD_SOURCE_DAV,             /*< nick=dav >*/
+  ACCORD_SOURCE_JMAP,            /*< nick=jmap >*/
   ACCORD_SOURCE_AUTODISCOVER,    /*< nick=autodiscover >*/
   ACCORD_SOURCE_HTTP_AUTOCONFIG, /*< nick=http-autoconfig >*/
   ACCORD_SOURCE_GUESS,           /*< nick=guess >*/

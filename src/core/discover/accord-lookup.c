@@ -20,6 +20,7 @@ typedef struct
   guint                elapsed_ms;
   guint                timeout_ms;
   GPtrArray           *candidates;
+  GPtrArray           *confirmations;
 } AccordLookupPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (AccordLookup, accord_lookup, G_TYPE_OBJECT)
@@ -43,6 +44,7 @@ accord_lookup_finalize (GObject *object)
   g_clear_pointer (&priv->target, g_free);
   g_clear_pointer (&priv->detail, g_free);
   g_clear_pointer (&priv->candidates, g_ptr_array_unref);
+  g_clear_pointer (&priv->confirmations, g_ptr_array_unref);
 
   G_OBJECT_CLASS (accord_lookup_parent_class)->finalize (object);
 }
@@ -134,6 +136,7 @@ accord_lookup_init (AccordLookup *self)
 
   priv->timeout_ms = 10000;
   priv->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_candidate_unref);
+  priv->confirmations = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_confirmation_unref);
 }
 
 static void
@@ -243,6 +246,46 @@ accord_lookup_get_candidates (AccordLookup *self)
   g_return_val_if_fail (ACCORD_IS_LOOKUP (self), NULL);
 
   return priv->candidates;
+}
+
+/**
+ * accord_lookup_add_confirmation:
+ * @confirmation: what the person must agree to before this source's lead is followed
+ *
+ * For subclasses, while they run: a question the lookup could not answer on the
+ * person's behalf, such as a redirect that would send the password to another
+ * domain. The same question is kept once.
+ */
+void
+accord_lookup_add_confirmation (AccordLookup       *self,
+                                AccordConfirmation *confirmation)
+{
+  AccordLookupPrivate *priv = accord_lookup_get_instance_private (self);
+
+  g_return_if_fail (ACCORD_IS_LOOKUP (self));
+  g_return_if_fail (confirmation != NULL);
+
+  for (guint i = 0; i < priv->confirmations->len; i++)
+    if (accord_confirmation_equal (g_ptr_array_index (priv->confirmations, i), confirmation))
+      return;
+
+  g_ptr_array_add (priv->confirmations, accord_confirmation_ref (confirmation));
+}
+
+/**
+ * accord_lookup_get_confirmations:
+ *
+ * Returns: (transfer none) (element-type AccordConfirmation): the questions this
+ *   lookup left for the person
+ */
+GPtrArray *
+accord_lookup_get_confirmations (AccordLookup *self)
+{
+  AccordLookupPrivate *priv = accord_lookup_get_instance_private (self);
+
+  g_return_val_if_fail (ACCORD_IS_LOOKUP (self), NULL);
+
+  return priv->confirmations;
 }
 
 /**

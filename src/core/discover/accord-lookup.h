@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "accord-candidate.h"
+#include "accord-confirmation.h"
 
 G_BEGIN_DECLS
 
@@ -56,6 +57,9 @@ guint                accord_lookup_get_timeout_ms  (AccordLookup         *self);
 void                 accord_lookup_set_timeout_ms  (AccordLookup         *self,
                                                     guint                 timeout_ms);
 GPtrArray           *accord_lookup_get_candidates  (AccordLookup         *self);
+GPtrArray           *accord_lookup_get_confirmations (AccordLookup       *self);
+void                 accord_lookup_add_confirmation  (AccordLookup       *self,
+                                                      AccordConfirmation *confirmation);
 void                 accord_lookup_skip            (AccordLookup         *self,
                                                     const char           *reason);
 

@@ -1,0 +1,17 @@
+/* accord-domain.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char     *accord_domain_get_registrable  (const char *hostname);
+gboolean  accord_domain_same_registrable (const char *a,
+                                          const char *b);
+char     *accord_domain_get_parent       (const char *hostname);
+
+G_END_DECLS
