@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "accord-autoconfig.h"
+#include "accord-http.h"
 #include "accord-lookup-autoconfig.h"
 
 /* A configuration file is a few kilobytes; a larger answer is refused unread. */
@@ -36,16 +37,14 @@ typedef struct
 {
   char         *url;
   guint         redirects;
-  GByteArray   *body;
-  GInputStream *stream;
+  SoupMessage  *message;
 } Fetch;
 
 static void
 fetch_free (Fetch *fetch)
 {
   g_free (fetch->url);
-  g_clear_pointer (&fetch->body, g_byte_array_unref);
-  g_clear_object (&fetch->stream);
+  g_clear_object (&fetch->message);
   g_free (fetch);
 }
 
@@ -80,66 +79,21 @@ _parse (AccordLookupAutoconfig  *self,
 }
 
 static void
-_read_cb (GObject      *object,
+_send_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   AccordLookupAutoconfig *self = g_task_get_source_object (task);
   Fetch *fetch = g_task_get_task_data (task);
-  g_autoptr(GBytes) chunk = NULL;
+  SoupMessage *message = fetch->message;
+  g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
   GPtrArray *candidates;
-
-  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (chunk == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (g_bytes_get_size (chunk) > 0)
-    {
-      if (fetch->body->len + g_bytes_get_size (chunk) > MAX_BODY_SIZE)
-        {
-          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                                   _("The answer is larger than %u KiB, so it is not a "
-                                     "configuration file"),
-                                   MAX_BODY_SIZE / 1024);
-          return;
-        }
-
-      cancellable = g_task_get_cancellable (task);
-      g_byte_array_append (fetch->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-      g_input_stream_read_bytes_async (fetch->stream, 16384, G_PRIORITY_DEFAULT,
-                                       cancellable, _read_cb, g_steal_pointer (&task));
-      return;
-    }
-
-  candidates = _parse (self, (const char *) fetch->body->data, fetch->body->len, fetch->url,
-                       &error);
-  if (candidates == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, candidates, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-_send_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Fetch *fetch = g_task_get_task_data (task);
-  g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
-  GCancellable *cancellable;
   guint status;
 
-  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  if (stream == NULL)
+  body = accord_http_send_limited_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -149,13 +103,7 @@ _send_cb (GObject      *object,
 
   if (SOUP_STATUS_IS_REDIRECTION (status))
     {
-      const char *location = soup_message_headers_get_one (soup_message_get_response_headers (message),
-                                                           "Location");
-      g_autoptr(GUri) next = NULL;
-
-      if (location != NULL)
-        next = g_uri_parse_relative (soup_message_get_uri (message), location,
-                                     G_URI_FLAGS_ENCODED, NULL);
+      g_autoptr(GUri) next = accord_http_get_redirect (message);
 
       if (next == NULL || ++fetch->redirects > MAX_REDIRECTS)
         {
@@ -196,21 +144,12 @@ _send_cb (GObject      *object,
       return;
     }
 
-  if (soup_message_headers_get_content_length (soup_message_get_response_headers (message)) >
-      MAX_BODY_SIZE)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                               _("The answer is larger than %u KiB, so it is not a "
-                                 "configuration file"),
-                               MAX_BODY_SIZE / 1024);
-      return;
-    }
-
-  fetch->stream = g_steal_pointer (&stream);
-  fetch->body = g_byte_array_new ();
-  cancellable = g_task_get_cancellable (task);
-  g_input_stream_read_bytes_async (fetch->stream, 16384, G_PRIORITY_DEFAULT,
-                                   cancellable, _read_cb, g_steal_pointer (&task));
+  candidates = _parse (self, g_bytes_get_data (body, NULL), g_bytes_get_size (body), fetch->url,
+                       &error);
+  if (candidates == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, candidates, (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
@@ -232,8 +171,9 @@ _send (GTask *task)
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   soup_message_headers_append (soup_message_get_request_headers (message),
                                "Accept", "application/xml, text/xml");
-  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (task), _send_cb, task);
+  g_set_object (&fetch->message, message);
+  accord_http_send_limited_async (self->session, message, MAX_BODY_SIZE,
+                                  g_task_get_cancellable (task), _send_cb, task);
 }
 
 static void
