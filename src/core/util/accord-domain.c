@@ -117,3 +117,41 @@ accord_domain_get_parent (const char *hostname)
   dot = strchr (ascii, '.');
   return dot != NULL ? g_strdup (dot + 1) : NULL;
 }
+
+/**
+ * accord_domain_may_receive_credentials:
+ * @address_domain: the domain of the account's address
+ * @hostname: the host a request would go to
+ * @allowed: (nullable) (array zero-terminated=1): other domains the person agreed to
+ *   (`accordctl discover --allow-redirect-to`, or a yes in the wizard)
+ *
+ * The rule for every request that carries a password during discovery: it may go
+ * to the address's own registrable domain, or to one the person named. Anything
+ * else is a question for the person (an #AccordConfirmation of kind redirect), never
+ * a request.
+ *
+ * Returns: whether a request with credentials may go to @hostname
+ */
+gboolean
+accord_domain_may_receive_credentials (const char         *address_domain,
+                                       const char         *hostname,
+                                       const char * const *allowed)
+{
+  g_autofree char *registrable = accord_domain_get_registrable (hostname);
+
+  if (registrable == NULL)
+    return FALSE;
+
+  if (accord_domain_same_registrable (address_domain, hostname))
+    return TRUE;
+
+  for (guint i = 0; allowed != NULL && allowed[i] != NULL; i++)
+    {
+      g_autofree char *other = accord_domain_get_registrable (allowed[i]);
+
+      if (other != NULL && g_str_equal (other, registrable))
+        return TRUE;
+    }
+
+  return FALSE;
+}
