@@ -16,7 +16,6 @@
 #include "accord-core.h"
 
 /* Longer than any password a person types; more is not a password. */
-#define MAX_PASSWORD_LENGTH 4096
 
 static void
 _store_cb (GObject      *object,
@@ -293,56 +292,6 @@ _make_service (AccordProtocol  protocol,
   return config;
 }
 
-static char *
-_read_password (GError **error)
-{
-  g_autoptr(GString) password = g_string_new (NULL);
-  char buffer[256];
-  gssize n;
-
-  while ((n = read (STDIN_FILENO, buffer, sizeof buffer)) != 0)
-    {
-      if (n < 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       _("Could not read the password from standard input"));
-          return NULL;
-        }
-      if (password->len + n > MAX_PASSWORD_LENGTH)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       _("The password on standard input is too long"));
-          return NULL;
-        }
-      g_string_append_len (password, buffer, n);
-    }
-
-  explicit_bzero (buffer, sizeof buffer);
-
-  /* One trailing line break is how `echo` and here-strings end the password. */
-  if (password->len > 0 && password->str[password->len - 1] == '\n')
-    g_string_truncate (password, password->len - 1);
-  if (password->len > 0 && password->str[password->len - 1] == '\r')
-    g_string_truncate (password, password->len - 1);
-
-  if (password->len == 0 || memchr (password->str, '\0', password->len) != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("No usable password on standard input"));
-      return NULL;
-    }
-
-  return g_string_free (g_steal_pointer (&password), FALSE);
-}
-
-static void
-_free_password (char *password)
-{
-  if (password != NULL)
-    explicit_bzero (password, strlen (password));
-  g_free (password);
-}
-
 static gboolean
 _store_passwords (AccordAccount  *account,
                   const char     *password,
@@ -498,7 +447,7 @@ _accounts_add (int    argc,
       if (in_out->len == 0)
         return _accord_cli_usage_error (_("--password-stdin needs --imap, --pop3 or --smtp"));
 
-      password = _read_password (&error);
+      password = _accord_cli_read_password (&error);
       if (password == NULL)
         return _accord_cli_failed ("%s", error->message);
 
@@ -506,11 +455,11 @@ _accounts_add (int    argc,
        * would fail later in a way that is harder to understand. */
       if (!_store_passwords (account, password, &error))
         {
-          _free_password (password);
+          _accord_cli_free_password (password);
           _clear_secrets (id);
           return _accord_cli_failed ("%s", error->message);
         }
-      _free_password (password);
+      _accord_cli_free_password (password);
     }
 
   accord_account_store_add_async (store, account, NULL, _store_cb, &result);

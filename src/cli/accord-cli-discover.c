@@ -84,20 +84,22 @@ _add_lookups (JsonBuilder     *builder,
 
 static void
 _add_warnings_and_confirmations (JsonBuilder     *builder,
-                                 AccordDiscovery *discovery,
-                                 AccordDecision  *decision)
+                                 AccordDiscovery *discovery)
 {
   GPtrArray *warnings = accord_discovery_get_warnings (discovery);
+  GPtrArray *confirmations = accord_discovery_get_confirmations (discovery);
 
   json_builder_set_member_name (builder, "warnings");
   json_builder_begin_array (builder);
   for (guint i = 0; i < warnings->len; i++)
     {
+      AccordDiscoveryWarning *warning = g_ptr_array_index (warnings, i);
+
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "code");
-      json_builder_add_string_value (builder, "insecure-source");
+      json_builder_add_string_value (builder, warning->code);
       json_builder_set_member_name (builder, "message");
-      json_builder_add_string_value (builder, g_ptr_array_index (warnings, i));
+      json_builder_add_string_value (builder, warning->message);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -105,32 +107,26 @@ _add_warnings_and_confirmations (JsonBuilder     *builder,
   /* What the person must say yes to before the chosen settings are used. */
   json_builder_set_member_name (builder, "needs_confirmation");
   json_builder_begin_array (builder);
-  for (guint s = 0; s < ACCORD_N_SERVICES; s++)
-    {
-      AccordCandidate *choice = accord_decision_get_choice (decision, s);
-      const char *kind = NULL;
-
-      if (choice == NULL)
-        continue;
-
-      if (choice->flags & ACCORD_CANDIDATE_FLAG_INSECURE_SOURCE)
-        kind = "insecure";
-      else if (choice->flags & ACCORD_CANDIDATE_FLAG_DNS_DERIVED)
-        kind = "dns-derived";
-      else if (choice->flags & ACCORD_CANDIDATE_FLAG_REDIRECTED)
-        kind = "redirect";
-
-      if (kind == NULL)
-        continue;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "kind");
-      json_builder_add_string_value (builder, kind);
-      json_builder_set_member_name (builder, "detail");
-      json_builder_add_string_value (builder, choice->source_detail ? choice->source_detail : "");
-      json_builder_end_object (builder);
-    }
+  for (guint i = 0; i < confirmations->len; i++)
+    accord_confirmation_to_json (g_ptr_array_index (confirmations, i), builder);
   json_builder_end_array (builder);
+}
+
+static const char *
+_login_label (AccordProbeLogin login)
+{
+  switch (login)
+    {
+    case ACCORD_PROBE_LOGIN_OK:
+      return _("signed in");
+    case ACCORD_PROBE_LOGIN_AUTH_FAILED:
+      return _("password refused");
+    case ACCORD_PROBE_LOGIN_FAILED:
+      return _("could not sign in");
+    case ACCORD_PROBE_LOGIN_NOT_TRIED:
+    default:
+      return _("not tried");
+    }
 }
 
 static void
@@ -142,6 +138,8 @@ _print_human (AccordDiscovery *discovery,
   };
   GPtrArray *lookups = accord_discovery_get_lookups (discovery);
   GPtrArray *warnings = accord_discovery_get_warnings (discovery);
+  GPtrArray *confirmations = accord_discovery_get_confirmations (discovery);
+  AccordVerification *verification = accord_discovery_get_verification (discovery);
 
   printf ("%s\n", accord_discovery_get_address (discovery));
   for (guint s = 0; s < ACCORD_N_SERVICES; s++)
@@ -179,8 +177,38 @@ _print_human (AccordDiscovery *discovery,
               accord_lookup_get_detail (lookup) ? accord_lookup_get_detail (lookup) : "");
     }
 
+  if (verification != NULL && accord_discovery_get_has_password (discovery))
+    {
+      printf ("\n%s\n", _("Sign-in:"));
+      for (AccordServiceKind s = ACCORD_SERVICE_MAIL_IN; s <= ACCORD_SERVICE_MAIL_OUT; s++)
+        {
+          AccordCandidate *choice = accord_decision_get_choice (decision, s);
+          const char *message = NULL;
+          AccordProbeLogin login;
+
+          if (choice == NULL || choice->host == NULL)
+            continue;
+
+          login = accord_verification_get_login (verification, s, &message);
+          printf ("  %-10s %s%s%s\n", _(service_labels[s]), _login_label (login),
+                  message ? " — " : "", message ? message : "");
+        }
+    }
+
+  if (confirmations->len > 0)
+    printf ("\n%s\n", _("Needs your confirmation:"));
+  for (guint i = 0; i < confirmations->len; i++)
+    {
+      AccordConfirmation *confirmation = g_ptr_array_index (confirmations, i);
+
+      printf ("  %s\n", confirmation->detail);
+      if (confirmation->fingerprint != NULL)
+        printf ("    SHA-256 %s\n", confirmation->fingerprint);
+    }
+
   for (guint i = 0; i < warnings->len; i++)
-    fprintf (stderr, _("accordctl: warning: %s\n"), (char *) g_ptr_array_index (warnings, i));
+    fprintf (stderr, _("accordctl: warning: %s\n"),
+             ((AccordDiscoveryWarning *) g_ptr_array_index (warnings, i))->message);
 }
 
 int
@@ -188,7 +216,9 @@ _accord_cli_discover (int    argc,
                       char **argv)
 {
   g_autoptr(AccordDiscovery) discovery = NULL;
-  g_autoptr(AccordDecision) decision = NULL;
+  AccordDecision *decision;
+  AccordVerification *verification;
+  char *password = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *ispdb_url = NULL;
@@ -227,14 +257,24 @@ _accord_cli_discover (int    argc,
   dirs[1] = system_dir;
   dirs[2] = NULL;
   accord_discovery_set_local_dirs (discovery, dirs);
+  accord_discovery_set_allowed_domains (discovery, (const char * const *) allowed);
+
+  if (password_stdin)
+    {
+      password = _accord_cli_read_password (&error);
+      if (password == NULL)
+        return _accord_cli_failed ("%s", error->message);
+      accord_discovery_set_password (discovery, password);
+      _accord_cli_free_password (password);
+    }
 
   accord_discovery_run_async (discovery, NULL, _result_cb, &result);
   _accord_cli_wait (&result);
   if (!accord_discovery_run_finish (discovery, result, &error))
     return _accord_cli_failed ("%s", error->message);
 
-  decision = accord_decision_new (accord_protocol_matrix_get_default (),
-                                  accord_discovery_get_candidates (discovery));
+  decision = accord_discovery_get_decision (discovery);
+  verification = accord_discovery_get_verification (discovery);
 
   if (json)
     {
@@ -246,7 +286,9 @@ _accord_cli_discover (int    argc,
       json_builder_add_string_value (builder, accord_discovery_get_address (discovery));
       accord_decision_to_json (decision, builder);
       _add_lookups (builder, discovery);
-      _add_warnings_and_confirmations (builder, discovery, decision);
+      _add_warnings_and_confirmations (builder, discovery);
+      if (verification != NULL)
+        accord_verification_checks_to_json (verification, builder);
       json_builder_end_object (builder);
 
       root = json_builder_get_root (builder);
@@ -257,6 +299,15 @@ _accord_cli_discover (int    argc,
 
   if (accord_decision_get_choice (decision, ACCORD_SERVICE_MAIL_IN) == NULL)
     return EXIT_NOTHING_FOUND;
+
+  /* Asked to verify the password, and it was refused: the one thing asked failed. */
+  if (password_stdin && verification != NULL &&
+      accord_verification_get_login (verification, ACCORD_SERVICE_MAIL_IN, NULL) ==
+      ACCORD_PROBE_LOGIN_AUTH_FAILED)
+    {
+      g_printerr (_("accordctl: the server refused the password for %s\n"), argv[1]);
+      return ACCORD_CLI_EXIT_FAILED;
+    }
 
   return ACCORD_CLI_EXIT_OK;
 }

@@ -7,6 +7,8 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "accord-cli.h"
 
@@ -115,4 +117,57 @@ accord_cli_run (int    argc,
     return _accord_cli_discover (argc - 1, argv + 1);
 
   return _accord_cli_usage_error (_("Unknown command “%s”"), command);
+}
+
+#define MAX_PASSWORD_LENGTH 4096
+
+/* The whole of standard input, less one final line break. */
+char *
+_accord_cli_read_password (GError **error)
+{
+  g_autoptr(GString) password = g_string_new (NULL);
+  char buffer[256];
+  gssize n;
+
+  while ((n = read (STDIN_FILENO, buffer, sizeof buffer)) != 0)
+    {
+      if (n < 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       _("Could not read the password from standard input"));
+          return NULL;
+        }
+      if (password->len + n > MAX_PASSWORD_LENGTH)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       _("The password on standard input is too long"));
+          return NULL;
+        }
+      g_string_append_len (password, buffer, n);
+    }
+
+  explicit_bzero (buffer, sizeof buffer);
+
+  /* One trailing line break is how `echo` and here-strings end the password. */
+  if (password->len > 0 && password->str[password->len - 1] == '\n')
+    g_string_truncate (password, password->len - 1);
+  if (password->len > 0 && password->str[password->len - 1] == '\r')
+    g_string_truncate (password, password->len - 1);
+
+  if (password->len == 0 || memchr (password->str, '\0', password->len) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("No usable password on standard input"));
+      return NULL;
+    }
+
+  return g_string_free (g_steal_pointer (&password), FALSE);
+}
+
+void
+_accord_cli_free_password (char *password)
+{
+  if (password != NULL)
+    explicit_bzero (password, strlen (password));
+  g_free (password);
 }

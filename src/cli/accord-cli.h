@@ -28,6 +28,8 @@ int  _accord_cli_failed          (const char    *format,
                                   ...) G_GNUC_PRINTF (1, 2);
 void _accord_cli_wait            (GAsyncResult **result);
 void _accord_cli_print_json      (JsonNode      *node);
+char *_accord_cli_read_password  (GError       **error);
+void _accord_cli_free_password   (char          *password);
 int  _accord_cli_accounts        (int            argc,
                                   char         **argv);
 int  _accord_cli_discover        (int            argc,

@@ -39,6 +39,10 @@ typedef enum /*< flags >*/
   ACCORD_CANDIDATE_FLAG_INSECURE_SOURCE = 1 << 1,
   /* Reached through a redirect to another registrable domain. */
   ACCORD_CANDIDATE_FLAG_REDIRECTED      = 1 << 2,
+  /* Probed, and the server could not be reached or did not speak the protocol. */
+  ACCORD_CANDIDATE_FLAG_UNREACHABLE     = 1 << 3,
+  /* Probed, and the server's certificate failed verification: the person decides. */
+  ACCORD_CANDIDATE_FLAG_UNTRUSTED_CERTIFICATE = 1 << 4,
 } AccordCandidateFlags;
 
 #define ACCORD_TYPE_CANDIDATE (accord_candidate_get_type ())

@@ -5,13 +5,18 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
 #include "accord-discovery.h"
+#include "accord-domain.h"
 #include "accord-lookup-autoconfig.h"
 #include "accord-lookup-guess.h"
+#include "accord-lookup-mx.h"
 #include "accord-lookup-srv.h"
+#include "accord-verification.h"
 
 /**
  * AccordDiscovery:
@@ -31,7 +36,10 @@ struct _AccordDiscovery
   char         *local_part;
   char         *domain;       /* ASCII (punycode) form */
   char         *ispdb_url;
+  char         *password;
+  GStrv         allowed_domains;
   GStrv         local_dirs;
+  gboolean      verify;
   guint         lookup_timeout_ms;
   guint         grace_ms;
   guint         hard_stop_ms;
@@ -41,6 +49,9 @@ struct _AccordDiscovery
   GPtrArray    *lookups;
   GPtrArray    *candidates;
   GPtrArray    *warnings;     /* char*: one sentence each */
+  GPtrArray    *confirmations; /* AccordConfirmation */
+  AccordVerification *verification;
+  AccordDecision *decision;
 
   GTask        *task;
   GCancellable *lookups_cancellable;
@@ -58,6 +69,26 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void
+_warning_free (AccordDiscoveryWarning *warning)
+{
+  g_free (warning->code);
+  g_free (warning->message);
+  g_free (warning);
+}
+
+static void
+_add_warning (AccordDiscovery *self,
+              const char      *code,
+              char            *message)
+{
+  AccordDiscoveryWarning *warning = g_new0 (AccordDiscoveryWarning, 1);
+
+  warning->code = g_strdup (code);
+  warning->message = message;
+  g_ptr_array_add (self->warnings, warning);
+}
 
 static void
 accord_discovery_dispose (GObject *object)
@@ -84,7 +115,14 @@ accord_discovery_finalize (GObject *object)
   g_clear_pointer (&self->local_part, g_free);
   g_clear_pointer (&self->domain, g_free);
   g_clear_pointer (&self->ispdb_url, g_free);
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_clear_pointer (&self->password, g_free);
+  g_clear_pointer (&self->allowed_domains, g_strfreev);
   g_clear_pointer (&self->local_dirs, g_strfreev);
+  g_clear_pointer (&self->confirmations, g_ptr_array_unref);
+  g_clear_object (&self->verification);
+  g_clear_object (&self->decision);
   g_clear_pointer (&self->lookups, g_ptr_array_unref);
   g_clear_pointer (&self->candidates, g_ptr_array_unref);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
@@ -122,7 +160,9 @@ accord_discovery_init (AccordDiscovery *self)
   self->hard_stop_ms = 20000;
   self->lookups = g_ptr_array_new_with_free_func (g_object_unref);
   self->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_candidate_unref);
-  self->warnings = g_ptr_array_new_with_free_func (g_free);
+  self->warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) _warning_free);
+  self->confirmations = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_confirmation_unref);
+  self->verify = TRUE;
   self->resolver = g_resolver_get_default ();
 }
 
@@ -207,6 +247,62 @@ accord_discovery_set_local_dirs (AccordDiscovery    *self,
     self->local_dirs = g_new0 (char *, 1);
 }
 
+/**
+ * accord_discovery_set_password:
+ * @password: (nullable): the account's password, or %NULL to look up without one
+ *
+ * With a password, lookups that need one (Exchange Autodiscover, CalDAV and CardDAV
+ * principals, JMAP sessions) send it to the address's own domain, and the chosen mail
+ * servers are signed in to.
+ */
+void
+accord_discovery_set_password (AccordDiscovery *self,
+                               const char      *password)
+{
+  g_return_if_fail (ACCORD_IS_DISCOVERY (self));
+
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_free (self->password);
+  self->password = g_strdup (password);
+}
+
+gboolean
+accord_discovery_get_has_password (AccordDiscovery *self)
+{
+  g_return_val_if_fail (ACCORD_IS_DISCOVERY (self), FALSE);
+
+  return self->password != NULL;
+}
+
+/**
+ * accord_discovery_set_allowed_domains:
+ * @domains: (nullable) (array zero-terminated=1): other domains the person agreed to
+ *   send the password to, when a server redirects there
+ */
+void
+accord_discovery_set_allowed_domains (AccordDiscovery    *self,
+                                      const char * const *domains)
+{
+  g_return_if_fail (ACCORD_IS_DISCOVERY (self));
+
+  g_strfreev (self->allowed_domains);
+  self->allowed_domains = g_strdupv ((char **) domains);
+}
+
+/**
+ * accord_discovery_set_verify:
+ * @verify: whether to probe the mail servers found (on by default)
+ */
+void
+accord_discovery_set_verify (AccordDiscovery *self,
+                             gboolean         verify)
+{
+  g_return_if_fail (ACCORD_IS_DISCOVERY (self));
+
+  self->verify = !!verify;
+}
+
 void
 accord_discovery_set_timings (AccordDiscovery *self,
                               guint            lookup_timeout_ms,
@@ -251,7 +347,7 @@ accord_discovery_get_candidates (AccordDiscovery *self)
 /**
  * accord_discovery_get_warnings:
  *
- * Returns: (transfer none) (element-type utf8): sentences about what a person should
+ * Returns: (transfer none) (element-type AccordDiscoveryWarning): what a person should
  *   know, such as a source that was only reachable without encryption
  */
 GPtrArray *
@@ -260,6 +356,48 @@ accord_discovery_get_warnings (AccordDiscovery *self)
   g_return_val_if_fail (ACCORD_IS_DISCOVERY (self), NULL);
 
   return self->warnings;
+}
+
+/**
+ * accord_discovery_get_confirmations:
+ *
+ * Returns: (transfer none) (element-type AccordConfirmation): what the person must say
+ *   yes to before the decided settings are used: redirects to other domains, settings
+ *   from the mail exchanger's domain or from plain HTTP, untrusted certificates
+ */
+GPtrArray *
+accord_discovery_get_confirmations (AccordDiscovery *self)
+{
+  g_return_val_if_fail (ACCORD_IS_DISCOVERY (self), NULL);
+
+  return self->confirmations;
+}
+
+/**
+ * accord_discovery_get_decision:
+ *
+ * Returns: (transfer none) (nullable): the decision, once the discovery finished
+ */
+AccordDecision *
+accord_discovery_get_decision (AccordDiscovery *self)
+{
+  g_return_val_if_fail (ACCORD_IS_DISCOVERY (self), NULL);
+
+  return self->decision;
+}
+
+/**
+ * accord_discovery_get_verification:
+ *
+ * Returns: (transfer none) (nullable): the probes and sign-ins, once the discovery
+ *   finished, unless verifying was turned off
+ */
+AccordVerification *
+accord_discovery_get_verification (AccordDiscovery *self)
+{
+  g_return_val_if_fail (ACCORD_IS_DISCOVERY (self), NULL);
+
+  return self->verification;
 }
 
 static void _lookup_done_cb (GObject *object, GAsyncResult *result, gpointer user_data);
@@ -287,11 +425,118 @@ _has_mail_in (GPtrArray *candidates)
   return FALSE;
 }
 
-/* Collects the candidates in trust order, applies the plain-HTTP rule and finishes. */
+static void
+_add_confirmation (AccordDiscovery    *self,
+                   AccordConfirmation *confirmation)
+{
+  for (guint i = 0; i < self->confirmations->len; i++)
+    if (accord_confirmation_equal (g_ptr_array_index (self->confirmations, i), confirmation))
+      return;
+
+  g_ptr_array_add (self->confirmations, accord_confirmation_ref (confirmation));
+}
+
+/* The questions the chosen settings raise by where they came from. */
+static void
+_confirm_choices (AccordDiscovery *self)
+{
+  for (AccordServiceKind s = 0; s < ACCORD_N_SERVICES; s++)
+    {
+      AccordCandidate *choice = accord_decision_get_choice (self->decision, s);
+      g_autoptr(AccordConfirmation) confirmation = NULL;
+      g_autofree char *registrable = NULL;
+      g_autofree char *detail = NULL;
+
+      if (choice == NULL)
+        continue;
+
+      if (choice->flags & ACCORD_CANDIDATE_FLAG_INSECURE_SOURCE)
+        {
+          detail = g_strdup_printf (_("The settings came over an unencrypted connection from "
+                                      "%s; anyone on the way could have changed them"),
+                                    choice->source_detail);
+          confirmation = accord_confirmation_new (ACCORD_CONFIRMATION_INSECURE,
+                                                  choice->source_detail, detail, NULL);
+        }
+      else if (choice->flags & ACCORD_CANDIDATE_FLAG_DNS_DERIVED)
+        {
+          const char *host = choice->host ? choice->host : choice->source_detail;
+
+          registrable = accord_domain_get_registrable (host);
+          detail = g_strdup_printf (_("Mail for %s is handled by %s; the settings are that "
+                                      "company’s"),
+                                    self->domain, registrable ? registrable : host);
+          confirmation = accord_confirmation_new (ACCORD_CONFIRMATION_DNS_DERIVED,
+                                                  registrable ? registrable : host, detail, NULL);
+        }
+      else if (choice->flags & ACCORD_CANDIDATE_FLAG_REDIRECTED)
+        {
+          const char *where = choice->host ? choice->host : choice->url;
+
+          registrable = accord_domain_get_registrable (where);
+          detail = g_strdup_printf (_("Your provider sent Accord to %s, another domain; your "
+                                      "password will be sent there"),
+                                    registrable ? registrable : where);
+          confirmation = accord_confirmation_new (ACCORD_CONFIRMATION_REDIRECT,
+                                                  registrable ? registrable : where, detail, NULL);
+        }
+
+      if (confirmation != NULL)
+        _add_confirmation (self, confirmation);
+    }
+}
+
+static void
+_finish (AccordDiscovery *self,
+         GTask           *task)
+{
+  g_autoptr(GTask) owned = task;
+
+  _confirm_choices (self);
+  g_task_return_boolean (owned, TRUE);
+}
+
+static void
+_verified_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AccordVerification *verification = ACCORD_VERIFICATION (object);
+  g_autoptr(GTask) task = user_data;
+  AccordDiscovery *self = g_task_get_source_object (task);
+  GPtrArray *questions;
+  g_autoptr(GError) error = NULL;
+
+  if (!accord_verification_run_finish (verification, result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  self->decision = g_object_ref (accord_verification_get_decision (verification));
+  for (AccordServiceKind s = 0; s < ACCORD_N_SERVICES; s++)
+    {
+      AccordCandidate *choice = accord_decision_get_choice (self->decision, s);
+
+      if (choice != NULL && (choice->flags & ACCORD_CANDIDATE_FLAG_UNREACHABLE))
+        /* Translators: %s is a server's host name */
+        _add_warning (self, "unreachable",
+                      g_strdup_printf (_("%s did not answer; check the settings with your "
+                                         "provider, or try again later"), choice->host));
+    }
+  questions = accord_verification_get_confirmations (verification);
+  for (guint i = 0; i < questions->len; i++)
+    _add_confirmation (self, g_ptr_array_index (questions, i));
+
+  _finish (self, g_steal_pointer (&task));
+}
+
+/* Collects the candidates in trust order, applies the plain-HTTP rule, then probes. */
 static void
 _complete (AccordDiscovery *self)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  GCancellable *cancellable;
   gboolean have_secure = FALSE;
 
   g_clear_handle_id (&self->grace_id, g_source_remove);
@@ -323,16 +568,35 @@ _complete (AccordDiscovery *self)
           {
             if (have_secure)
               continue;
-            g_ptr_array_add (self->warnings,
-                             g_strdup_printf (_("The settings for %s came over an unencrypted "
-                                                "connection (%s); check them before you use them"),
-                                              self->domain, accord_lookup_get_target (lookup)));
+            _add_warning (self, "insecure-source",
+                          g_strdup_printf (_("The settings for %s came over an unencrypted "
+                                             "connection (%s); check them before you use them"),
+                                           self->domain, accord_lookup_get_target (lookup)));
           }
 
         g_ptr_array_extend (self->candidates, found, (GCopyFunc) accord_candidate_ref, NULL);
       }
 
-  g_task_return_boolean (task, TRUE);
+  for (guint i = 0; i < self->lookups->len; i++)
+    {
+      GPtrArray *questions = accord_lookup_get_confirmations (g_ptr_array_index (self->lookups, i));
+
+      for (guint j = 0; j < questions->len; j++)
+        _add_confirmation (self, g_ptr_array_index (questions, j));
+    }
+
+  if (!self->verify)
+    {
+      self->decision = accord_decision_new (accord_protocol_matrix_get_default (), self->candidates);
+      _finish (self, g_steal_pointer (&task));
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  self->verification = accord_verification_new (self->address, self->password);
+  accord_verification_run_async (self->verification, self->candidates,
+                                 accord_protocol_matrix_get_default (),
+                                 cancellable, _verified_cb, g_steal_pointer (&task));
 }
 
 static gboolean
@@ -356,7 +620,18 @@ _hard_stop_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Whether some lookup more trusted than @source is still running. */
+/* Lookups that find other services or protocols than the mail settings of the
+ * sources before them: they are worth the grace period whatever was found first. */
+static gboolean
+_is_complementary (AccordSourceKind source)
+{
+  return source == ACCORD_SOURCE_DAV ||
+         source == ACCORD_SOURCE_JMAP ||
+         source == ACCORD_SOURCE_AUTODISCOVER;
+}
+
+/* Whether some lookup more trusted than @source, or a complementary one, is still
+ * running. */
 static gboolean
 _waiting_for_more_trusted (AccordDiscovery  *self,
                            AccordSourceKind  source)
@@ -364,8 +639,9 @@ _waiting_for_more_trusted (AccordDiscovery  *self,
   for (guint i = 0; i < self->lookups->len; i++)
     {
       AccordLookup *lookup = g_ptr_array_index (self->lookups, i);
+      AccordSourceKind other = accord_lookup_get_source (lookup);
 
-      if (accord_lookup_get_source (lookup) < source &&
+      if ((other < source || _is_complementary (other)) &&
           accord_lookup_get_outcome (lookup) == ACCORD_LOOKUP_RUNNING)
         return TRUE;
     }
@@ -392,8 +668,10 @@ _lookup_done_cb (GObject      *object,
     {
       AccordLookup *other = g_ptr_array_index (self->lookups, i);
 
+      /* The clock starts with the first way to read mail; contacts alone do not count. */
       if (accord_lookup_get_outcome (other) == ACCORD_LOOKUP_FOUND &&
-          accord_lookup_get_source (other) != ACCORD_SOURCE_HTTP_AUTOCONFIG)
+          accord_lookup_get_source (other) != ACCORD_SOURCE_HTTP_AUTOCONFIG &&
+          _has_mail_in (accord_lookup_get_candidates (other)))
         best = MIN (best, accord_lookup_get_source (other));
     }
 
@@ -502,6 +780,8 @@ accord_discovery_run_async (AccordDiscovery     *self,
   _start_lookup (self, accord_lookup_autoconfig_new_url (ACCORD_SOURCE_ISPDB, url, address,
                                                          self->session));
 
+  _start_lookup (self, accord_lookup_mx_new (self->domain, address, self->ispdb_url,
+                                             self->session, self->resolver));
   _start_lookup (self, accord_lookup_srv_new (self->domain, self->resolver));
 
   /* Without the address: a plain-HTTP answer is anyone's to give, and the address is

@@ -249,6 +249,25 @@ accord_lookup_get_candidates (AccordLookup *self)
 }
 
 /**
+ * accord_lookup_set_detail:
+ * @detail: one sentence about what the lookup did, e.g. which domain it asked
+ *
+ * For subclasses, while they run: the detail shown next to the outcome. An error
+ * replaces it with the error's message.
+ */
+void
+accord_lookup_set_detail (AccordLookup *self,
+                          const char   *detail)
+{
+  AccordLookupPrivate *priv = accord_lookup_get_instance_private (self);
+
+  g_return_if_fail (ACCORD_IS_LOOKUP (self));
+
+  g_free (priv->detail);
+  priv->detail = g_strdup (detail);
+}
+
+/**
  * accord_lookup_add_confirmation:
  * @confirmation: what the person must agree to before this source's lead is followed
  *

@@ -57,6 +57,8 @@ guint                accord_lookup_get_timeout_ms  (AccordLookup         *self);
 void                 accord_lookup_set_timeout_ms  (AccordLookup         *self,
                                                     guint                 timeout_ms);
 GPtrArray           *accord_lookup_get_candidates  (AccordLookup         *self);
+void                 accord_lookup_set_detail      (AccordLookup         *self,
+                                                    const char           *detail);
 GPtrArray           *accord_lookup_get_confirmations (AccordLookup       *self);
 void                 accord_lookup_add_confirmation  (AccordLookup       *self,
                                                       AccordConfirmation *confirmation);

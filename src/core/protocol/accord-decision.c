@@ -26,6 +26,7 @@ typedef struct
 typedef enum
 {
   RANKED_BY_USABLE,
+  RANKED_BY_REACHABLE,
   RANKED_BY_SCORE,
   RANKED_BY_PREFERENCE,
   RANKED_BY_INSECURE_SOURCE,
@@ -98,6 +99,19 @@ _ranked_is_usable (const Ranked *ranked)
   return ranked->implemented && ranked->score > 0;
 }
 
+/* A server that answered beats one whose certificate needs the person's word, which
+ * beats one that did not answer at all. Candidates that were not probed count as
+ * answering. */
+static guint
+_ranked_reachability (const Ranked *ranked)
+{
+  if (ranked->candidate->flags & ACCORD_CANDIDATE_FLAG_UNREACHABLE)
+    return 0;
+  if (ranked->candidate->flags & ACCORD_CANDIDATE_FLAG_UNTRUSTED_CERTIFICATE)
+    return 1;
+  return 2;
+}
+
 static gboolean
 _ranked_is_insecure (const Ranked *ranked)
 {
@@ -118,6 +132,8 @@ _ranked_compare_by (const Ranked *a,
 
   if (_ranked_is_usable (a) != _ranked_is_usable (b))
     DECIDE (RANKED_BY_USABLE, _ranked_is_usable (a));
+  if (_ranked_reachability (a) != _ranked_reachability (b))
+    DECIDE (RANKED_BY_REACHABLE, _ranked_reachability (a) > _ranked_reachability (b));
   if (a->score != b->score)
     DECIDE (RANKED_BY_SCORE, a->score > b->score);
   if (a->preference != b->preference)
@@ -284,6 +300,19 @@ _explain_over (AccordProtocolMatrix *matrix,
     return g_strdup_printf (_("%1$s rather than %2$s: Accord cannot use %2$s yet."),
                             chosen_label, other_label);
 
+  _ranked_compare_by (chosen, other, &by);
+  if (by == RANKED_BY_REACHABLE && _ranked_reachability (other) == 0)
+    /* Translators: the first %s is the protocol Accord chose, the second the one it was
+     * preferred to, the third the server that did not answer */
+    return g_strdup_printf (_("%1$s rather than %2$s: the %2$s server %3$s did not answer."),
+                            chosen_label, other_label,
+                            other->candidate->host ? other->candidate->host : other->candidate->url);
+  if (by == RANKED_BY_REACHABLE)
+    return g_strdup_printf (_("%1$s rather than %2$s: the certificate of the %2$s server %3$s "
+                              "could not be verified."),
+                            chosen_label, other_label,
+                            other->candidate->host ? other->candidate->host : other->candidate->url);
+
   gains = _collect_gains (matrix, service, chosen->candidate->protocol, other->candidate->protocol);
   if (gains->len > 0)
     {
@@ -315,6 +344,7 @@ _explain_over (AccordProtocolMatrix *matrix,
     case RANKED_BY_USABLE:
     case RANKED_BY_SCORE:
     case RANKED_BY_POSITION:
+    case RANKED_BY_REACHABLE:
     default:
       return g_strdup_printf (_("%1$s rather than %2$s: both sync as much here."),
                               chosen_label, other_label);
