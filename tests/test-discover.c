@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <unistd.h>
+
 #include <json-glib/json-glib.h>
 
 #include "accord-test-utils.h"
@@ -42,11 +44,12 @@ _can_run_worlds (void)
   return TRUE;
 }
 
-/* Runs `accordctl discover ADDRESS --json` in the world of @spec. */
+/* Runs `accordctl discover ADDRESS --json [--password-stdin]` in the world of @spec. */
 static void
-_discover (const char *spec,
-           const char *address,
-           Discovery  *d)
+_discover_with_password (const char *spec,
+                         const char *address,
+                         const char *password,
+                         Discovery  *d)
 {
   g_autofree char *world = g_test_build_filename (G_TEST_DIST, "servers", "accord-test-world", NULL);
   g_autofree char *spec_path = g_test_build_filename (G_TEST_DIST, "data", "discover", spec, NULL);
@@ -59,9 +62,11 @@ _discover (const char *spec,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
 
-  script = g_strdup_printf ("\"$ACCORDCTL\" discover '%s' --json > '%s'; s=$?; "
+  script = g_strdup_printf ("%s%s%s\"$ACCORDCTL\" discover '%s' --json %s > '%s'; s=$?; "
                             "cp \"$ACCORD_WORLD_REQUESTS_LOG\" '%s' 2>/dev/null; exit $s",
-                            address, out_path, log_path);
+                            password ? "printf '%s\\n' '" : "", password ? password : "",
+                            password ? "' | " : "", address,
+                            password ? "--password-stdin" : "", out_path, log_path);
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
                               world, "--spec", spec_path, "--", "/bin/sh", "-c", script, NULL);
   g_assert_no_error (error);
@@ -82,6 +87,57 @@ _discover (const char *spec,
     d->requests = g_strdup ("");
 
   accord_test_rm_rf (dir);
+}
+
+static void
+_discover (const char *spec,
+           const char *address,
+           Discovery  *d)
+{
+  _discover_with_password (spec, address, NULL, d);
+}
+
+static JsonObject *
+_member_object (Discovery  *d,
+                const char *name,
+                const char *member)
+{
+  JsonObject *object = json_object_get_object_member (json_node_get_object (d->json), name);
+
+  g_assert_nonnull (object);
+  return json_object_get_object_member (object, member);
+}
+
+/* The first confirmation of @kind, or NULL. */
+static JsonObject *
+_confirmation (Discovery  *d,
+               const char *kind)
+{
+  JsonArray *all = json_object_get_array_member (json_node_get_object (d->json), "needs_confirmation");
+
+  for (guint i = 0; i < json_array_get_length (all); i++)
+    {
+      JsonObject *confirmation = json_array_get_object_element (all, i);
+
+      if (g_str_equal (json_object_get_string_member (confirmation, "kind"), kind))
+        return confirmation;
+    }
+
+  return NULL;
+}
+
+static gboolean
+_has_warning (Discovery  *d,
+              const char *code)
+{
+  JsonArray *all = json_object_get_array_member (json_node_get_object (d->json), "warnings");
+
+  for (guint i = 0; i < json_array_get_length (all); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (all, i), "code"),
+                     code))
+      return TRUE;
+
+  return FALSE;
 }
 
 static JsonObject *
@@ -280,6 +336,145 @@ test_nothing_found (void)
   g_assert_nonnull (_lookup (&d, "guess", NULL));
 }
 
+static gboolean
+_can_run_dovecot (void)
+{
+  if (!_can_run_worlds ())
+    return FALSE;
+  if (geteuid () != 0)
+    {
+      g_test_skip ("Dovecot in a world needs root");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_login (void)
+{
+  g_auto(Discovery) d = { 0, };
+  JsonObject *login;
+
+  if (!_can_run_dovecot ())
+    return;
+
+  /* SRV gives no user name: the address is refused, the local part signs in. */
+  _discover_with_password ("login.spec", "alice@example.test", "alice-secret-1", &d);
+  g_assert_cmpint (d.status, ==, 0);
+
+  login = _member_object (&d, "logins", "mail-in");
+  g_assert_cmpstr (json_object_get_string_member (login, "outcome"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (login, "username"), ==, "alice");
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "mail-in"), "username"), ==, "alice");
+
+  login = _member_object (&d, "logins", "mail-out");
+  g_assert_cmpstr (json_object_get_string_member (login, "outcome"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "mail-out"), "username"), ==, "alice");
+}
+
+static void
+test_login_refused (void)
+{
+  g_auto(Discovery) d = { 0, };
+
+  if (!_can_run_dovecot ())
+    return;
+
+  _discover_with_password ("login.spec", "alice@example.test", "not-her-password", &d);
+  g_assert_cmpint (d.status, ==, 1);
+  g_assert_nonnull (strstr (d.err, "refused the password"));
+
+  g_assert_cmpstr (json_object_get_string_member (_member_object (&d, "logins", "mail-in"), "outcome"),
+                   ==, "auth-failed");
+  /* One clear refusal ends signing in: the outgoing server is not tried. */
+  g_assert_cmpstr (json_object_get_string_member (_member_object (&d, "logins", "mail-out"), "outcome"),
+                   ==, "not-tried");
+}
+
+static void
+test_bad_certificate (void)
+{
+  g_auto(Discovery) d = { 0, };
+  JsonObject *confirmation;
+
+  if (!_can_run_dovecot ())
+    return;
+
+  _discover_with_password ("bad-certificate.spec", "alice@example.test", "alice-secret-1", &d);
+  g_assert_cmpint (d.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "mail-in"), "host"), ==,
+                   "imap.example.test");
+
+  confirmation = _confirmation (&d, "certificate");
+  g_assert_nonnull (confirmation);
+  g_assert_cmpstr (json_object_get_string_member (confirmation, "subject"), ==, "imap.example.test");
+  g_assert_cmpuint (strlen (json_object_get_string_member (confirmation, "fingerprint")), ==, 32 * 3 - 1);
+
+  /* The password never went to a server whose identity is unknown. */
+  g_assert_cmpstr (json_object_get_string_member (_member_object (&d, "logins", "mail-in"), "outcome"),
+                   ==, "not-tried");
+}
+
+static void
+test_silent_server (void)
+{
+  g_auto(Discovery) d = { 0, };
+  JsonArray *probes;
+  gboolean saw_imap = FALSE;
+
+  if (!_can_run_dovecot ())
+    return;
+
+  _discover ("silent-server.spec", "alice@example.test", &d);
+  g_assert_cmpint (d.status, ==, 0);
+
+  /* IMAP would win, but its server never answered: POP3, and the reason says why. */
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "mail-in"), "protocol"), ==, "pop3");
+  g_assert_nonnull (strstr (json_object_get_string_member (_service (&d, "mail-in"), "reason"),
+                            "imap.example.test"));
+
+  probes = json_object_get_array_member (json_node_get_object (d.json), "probes");
+  for (guint i = 0; i < json_array_get_length (probes); i++)
+    {
+      JsonObject *probe = json_array_get_object_element (probes, i);
+
+      if (g_str_equal (json_object_get_string_member (probe, "host"), "imap.example.test"))
+        {
+          saw_imap = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (probe, "outcome"), !=, "ok");
+        }
+      else
+        g_assert_cmpstr (json_object_get_string_member (probe, "outcome"), ==, "ok");
+    }
+  g_assert_true (saw_imap);
+}
+
+static void
+test_mx_derived (void)
+{
+  g_auto(Discovery) d = { 0, };
+  JsonObject *confirmation;
+
+  if (!_can_run_worlds ())
+    return;
+
+  _discover ("mx-derived.spec", "alice@example.test", &d);
+  g_assert_cmpint (d.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "mail-in"), "source"), ==, "mx");
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "mail-in"), "host"), ==,
+                   "imap.hoster.test");
+
+  confirmation = _confirmation (&d, "dns-derived");
+  g_assert_nonnull (confirmation);
+  g_assert_cmpstr (json_object_get_string_member (confirmation, "subject"), ==, "hoster.test");
+
+  /* The most preferred exchanger's registrable domain, and the name below it; never
+   * the backup exchanger's. */
+  g_assert_nonnull (strstr (d.requests, "\"host\": \"autoconfig.hoster.test\""));
+  g_assert_null (strstr (d.requests, "other.test"));
+  g_assert_true (_has_warning (&d, "unreachable"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -295,6 +490,11 @@ main (int   argc,
   g_test_add_func ("/discover/hostile-answers", test_hostile_answers);
   g_test_add_func ("/discover/idn", test_idn);
   g_test_add_func ("/discover/nothing-found", test_nothing_found);
+  g_test_add_func ("/discover/mx-derived", test_mx_derived);
+  g_test_add_func ("/discover/login", test_login);
+  g_test_add_func ("/discover/login-refused", test_login_refused);
+  g_test_add_func ("/discover/bad-certificate", test_bad_certificate);
+  g_test_add_func ("/discover/silent-server", test_silent_server);
 
   return g_test_run ();
 }

@@ -37,7 +37,7 @@ typedef enum
  *   the question is about, to be shown prominently
  * @detail: one sentence for a person
  * @fingerprint: (nullable): for a certificate, its SHA-256 fingerprint as colon-separated
- *   upper-case hex
+ *   hex pairs
  *
  * An immutable record, shared by reference (#GRcBox).
  */

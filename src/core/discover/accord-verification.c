@@ -413,8 +413,9 @@ _probes_done (AccordVerification *self,
 
       check = _find_check (self, choice);
       /* Translators: %s is a server's host name, e.g. "imap.example.com" */
-      detail = g_strdup_printf (_("The identity of %s could not be verified: %s"),
-                                choice->host, check->error->message);
+      detail = g_strdup_printf (_("The certificate of %s could not be verified. Accept it "
+                                  "only if your provider confirms its fingerprint."),
+                                choice->host);
       g_ptr_array_add (self->confirmations,
                        accord_confirmation_new (ACCORD_CONFIRMATION_CERTIFICATE, choice->host,
                                                 detail,
