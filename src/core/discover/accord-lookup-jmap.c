@@ -48,7 +48,6 @@ struct _AccordLookupJmap
 
   /* What the candidates mean, for the person; to become the lookup's detail once
    * AccordLookup lets a subclass set one. */
-  char         *note;
 };
 
 G_DEFINE_FINAL_TYPE (AccordLookupJmap, accord_lookup_jmap, ACCORD_TYPE_LOOKUP)
@@ -113,12 +112,12 @@ _new_candidates (void)
   return g_ptr_array_new_with_free_func ((GDestroyNotify) accord_candidate_unref);
 }
 
+/* What the outcome alone does not say, shown next to it. */
 static void
 _set_note (AccordLookupJmap *self,
            const char       *note)
 {
-  g_free (self->note);
-  self->note = g_strdup (note);
+  accord_lookup_set_detail (ACCORD_LOOKUP (self), note);
 }
 
 /* DNS answers are untrusted text: only a plain host name becomes part of a URL. */
@@ -756,7 +755,6 @@ accord_lookup_jmap_finalize (GObject *object)
   g_clear_pointer (&self->allowed_domains, g_strfreev);
   g_clear_object (&self->session);
   g_clear_object (&self->resolver);
-  g_clear_pointer (&self->note, g_free);
 
   G_OBJECT_CLASS (accord_lookup_jmap_parent_class)->finalize (object);
 }
