@@ -475,6 +475,47 @@ test_mx_derived (void)
   g_assert_true (_has_warning (&d, "unreachable"));
 }
 
+static void
+_assert_first_alternative (Discovery  *d,
+                           const char *service,
+                           const char *protocol)
+{
+  JsonArray *alternatives = json_object_get_array_member (
+    json_object_get_object_member (json_node_get_object (d->json), "alternatives"), service);
+
+  g_assert_cmpuint (json_array_get_length (alternatives), >=, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (alternatives, 0),
+                                                  "protocol"), ==, protocol);
+}
+
+static void
+test_jmap_over_imap (void)
+{
+  g_auto(Discovery) d = { 0, };
+  JsonObject *in;
+
+  if (!_can_run_worlds ())
+    return;
+
+  /* Without a password the server only says that it wants one: enough to know it. */
+  _discover ("jmap-and-imap.spec", "alice@example.test", &d);
+  g_assert_cmpint (d.status, ==, 0);
+  in = _service (&d, "mail-in");
+  g_assert_cmpstr (json_object_get_string_member (in, "protocol"), ==, "jmap");
+  g_assert_cmpstr (json_object_get_string_member (in, "url"), ==, "https://example.test/.well-known/jmap");
+  g_assert_cmpstr (json_object_get_string_member (in, "source"), ==, "jmap");
+  g_assert_nonnull (strstr (json_object_get_string_member (in, "reason"), "IMAP"));
+  _assert_first_alternative (&d, "mail-in", "imap");
+  discovery_clear (&d);
+
+  /* With it, the session tells every service JMAP offers here. */
+  _discover_with_password ("jmap-and-imap.spec", "alice@example.test", "alice-secret-1", &d);
+  g_assert_cmpint (d.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "mail-in"), "protocol"), ==, "jmap");
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "contacts"), "protocol"), ==, "jmap");
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "calendar"), "protocol"), ==, "jmap");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -491,6 +532,7 @@ main (int   argc,
   g_test_add_func ("/discover/idn", test_idn);
   g_test_add_func ("/discover/nothing-found", test_nothing_found);
   g_test_add_func ("/discover/mx-derived", test_mx_derived);
+  g_test_add_func ("/discover/jmap-over-imap", test_jmap_over_imap);
   g_test_add_func ("/discover/login", test_login);
   g_test_add_func ("/discover/login-refused", test_login_refused);
   g_test_add_func ("/discover/bad-certificate", test_bad_certificate);
