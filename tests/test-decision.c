@@ -579,6 +579,39 @@ test_decision_other_matrix (void)
                     "POP3 rather than IMAP");
 }
 
+static void
+test_decision_reachable (void)
+{
+  g_autoptr(GPtrArray) candidates = _candidates ();
+  g_autoptr(AccordDecision) decision = NULL;
+  AccordCandidate *imap = _imap ();
+  AccordCandidate *pop3 = _pop3 ();
+  const char *reason;
+
+  /* IMAP syncs more, but its server did not answer: POP3, and the reason says why. */
+  imap->flags |= ACCORD_CANDIDATE_FLAG_UNREACHABLE;
+  g_ptr_array_add (candidates, imap);
+  g_ptr_array_add (candidates, pop3);
+  decision = _decide (candidates);
+  g_assert_true (accord_decision_get_choice (decision, ACCORD_SERVICE_MAIL_IN) == pop3);
+  reason = accord_decision_get_reason (decision, ACCORD_SERVICE_MAIL_IN);
+  g_test_message ("%s", reason);
+  _assert_contains (reason, imap->host);
+
+  /* An untrusted certificate ranks between the two. */
+  imap->flags = ACCORD_CANDIDATE_FLAG_UNTRUSTED_CERTIFICATE;
+  pop3->flags = ACCORD_CANDIDATE_FLAG_UNREACHABLE;
+  g_clear_object (&decision);
+  decision = _decide (candidates);
+  g_assert_true (accord_decision_get_choice (decision, ACCORD_SERVICE_MAIL_IN) == imap);
+
+  pop3->flags = 0;
+  g_clear_object (&decision);
+  decision = _decide (candidates);
+  g_assert_true (accord_decision_get_choice (decision, ACCORD_SERVICE_MAIL_IN) == pop3);
+  _assert_contains (accord_decision_get_reason (decision, ACCORD_SERVICE_MAIL_IN), "certificate");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -597,6 +630,7 @@ main (int   argc,
   g_test_add_func ("/decision/reasons", test_decision_reasons);
   g_test_add_func ("/decision/json", test_decision_json);
   g_test_add_func ("/decision/other-matrix", test_decision_other_matrix);
+  g_test_add_func ("/decision/reachable", test_decision_reachable);
 
   return g_test_run ();
 }
