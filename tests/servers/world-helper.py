@@ -249,19 +249,26 @@ class World:
                 raise SpecError("usage: status HOST PATH STATUS")
             self.rule("status", args, 3,
                       status=check_number(args[2], "status", 100, 599))
+        elif kw == "answer":
+            if n not in (4, 5):
+                raise SpecError("usage: answer HOST PATH STATUS FIXTURE [CONTENT-TYPE]")
+            self.rule("answer", args, 4,
+                      status=check_number(args[2], "status", 100, 599),
+                      fixture=self.fixture(args[3]),
+                      content_type=args[4] if n == 5 else None)
         elif kw == "require-basic-auth":
             if n not in (2, 4):
                 raise SpecError("usage: require-basic-auth HOST PATH [USER PASSWORD]")
             self.rule("require-basic-auth", args, 2,
                       user=args[2] if n == 4 else None,
                       password=args[3] if n == 4 else None)
-        elif kw in ("forward", "forward-tls", "forward-starttls"):
+        elif kw in ("forward", "forward-tls", "forward-starttls", "forward-tls-plain"):
             if n != 3:
                 raise SpecError("usage: %s HOST PORT TARGET" % kw)
             host = ascii_name(args[0])
             self.add_host(host)
             kind = {"forward": "tcp", "forward-tls": "tls",
-                    "forward-starttls": "starttls"}[kw]
+                    "forward-starttls": "starttls", "forward-tls-plain": "tls-plain"}[kw]
             self.forwards.append({"host": host,
                                   "port": check_number(args[1], "port", 1, 65535),
                                   "kind": kind, "target": list(check_target(args[2]))})
@@ -344,6 +351,13 @@ class World:
             shutil.copyfile(src, dst)
             if ctype:
                 types["%s %s" % (host, path)] = ctype
+        answers = os.path.join(d, "answers")
+        os.makedirs(answers, exist_ok=True)
+        for number, r in enumerate(self.rules):
+            if r["kind"] == "answer":
+                dst = os.path.join(answers, str(number))
+                shutil.copyfile(r["fixture"], dst)
+                r["fixture"] = dst
         with open(os.path.join(d, "world.json"), "w") as f:
             json.dump({"hosts": self.hosts, "order": self.order,
                        "rules": self.rules, "content_types": types,
@@ -494,6 +508,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     action, status = f, 200
         elif rule["kind"] == "hang":
             action = "hang"
+        elif rule["kind"] == "answer":
+            action, status = "answer", rule["status"]
         else:
             action, status = rule["kind"], rule.get("status", 200)
 
@@ -536,6 +552,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.respond(status, b"", headers=[("Location", rule["location"])])
         elif action == "status":
             self.respond(status, b"status %d\n" % status)
+        elif action == "answer":
+            self.send_answer(rule, path)
         elif action == "huge":
             self.send_huge(rule["bytes"])
         else:
@@ -567,6 +585,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if ctype.startswith("text/") or ctype.endswith("json"):
                 ctype += "; charset=utf-8"
         self.respond(200, data, ctype)
+
+    def send_answer(self, rule, path):
+        with open(rule["fixture"], "rb") as f:
+            data = f.read()
+        ctype = rule.get("content_type")
+        if not ctype:
+            if path.endswith("/") or rule["fixture"].endswith(".xml"):
+                ctype = "application/xml; charset=utf-8"
+            else:
+                ctype = "application/octet-stream"
+        self.respond(rule["status"], data, ctype)
 
     def send_huge(self, size):
         self.send_response(200)
@@ -788,6 +817,9 @@ def relay_one(client, fwd, tls):
             socks.append(client)
             upstream = client_context().wrap_socket(upstream)
             socks.append(upstream)
+        elif fwd["kind"] == "tls-plain":
+            client = tls.wrap_socket(client, server_side=True)
+            socks.append(client)
         elif fwd["kind"] == "starttls":
             pair = starttls_phase(client, upstream, tls, client_context())
             if pair is None:
@@ -799,10 +831,7 @@ def relay_one(client, fwd, tls):
         sys.stderr.write("relay %s:%d: %s\n" % (fwd["host"], fwd["port"], e))
     finally:
         for s in socks:
-            try:
-                s.close()
-            except OSError:
-                pass
+            close_tls(s)
 
 
 def relay_serve(sock, fwd, tls):
@@ -824,6 +853,11 @@ def relay(d):
                 sys.stderr.write("relay: %s is not set (forward %s %d)\n"
                                  % (port, fwd["host"], fwd["port"]))
                 return 1
+            # A URL such as $ACCORD_TEST_DAV_URL (http://127.0.0.1:PORT/)
+            # stands for its address and port.
+            url = urllib.parse.urlsplit(value)
+            if url.scheme in ("http", "https") and url.hostname and url.port:
+                addr, value = url.hostname, str(url.port)
             port = value
         fwd["resolved"] = [addr, int(port)]
         sock = listen(world["hosts"][fwd["host"]]["address"], fwd["port"])
