@@ -516,6 +516,36 @@ test_jmap_over_imap (void)
   g_assert_cmpstr (json_object_get_string_member (_service (&d, "calendar"), "protocol"), ==, "jmap");
 }
 
+static void
+test_full_provider (void)
+{
+  g_auto(Discovery) d = { 0, };
+  JsonObject *contacts, *calendar;
+
+  if (!_can_run_dovecot ())
+    return;
+
+  _discover ("full-provider.spec", "alice@example.test", &d);
+  g_assert_cmpint (d.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "mail-in"), "protocol"), ==, "imap");
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "mail-out"), "protocol"), ==, "smtp");
+
+  contacts = _service (&d, "contacts");
+  g_assert_nonnull (contacts);
+  g_assert_cmpstr (json_object_get_string_member (contacts, "protocol"), ==, "carddav");
+  g_assert_cmpstr (json_object_get_string_member (contacts, "source"), ==, "dav");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (contacts, "url"),
+                                   "https://dav.example.test/"));
+
+  calendar = _service (&d, "calendar");
+  g_assert_nonnull (calendar);
+  g_assert_cmpstr (json_object_get_string_member (calendar, "protocol"), ==, "caldav");
+
+  /* Every probe of the mail servers went well, and nothing needs the person. */
+  g_assert_false (_has_warning (&d, "unreachable"));
+  g_assert_null (_confirmation (&d, "certificate"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -533,6 +563,7 @@ main (int   argc,
   g_test_add_func ("/discover/nothing-found", test_nothing_found);
   g_test_add_func ("/discover/mx-derived", test_mx_derived);
   g_test_add_func ("/discover/jmap-over-imap", test_jmap_over_imap);
+  g_test_add_func ("/discover/full-provider", test_full_provider);
   g_test_add_func ("/discover/login", test_login);
   g_test_add_func ("/discover/login-refused", test_login_refused);
   g_test_add_func ("/discover/bad-certificate", test_bad_certificate);

@@ -14,6 +14,7 @@
 #include "accord-domain.h"
 #include "accord-lookup-autoconfig.h"
 #include "accord-lookup-guess.h"
+#include "accord-lookup-dav.h"
 #include "accord-lookup-jmap.h"
 #include "accord-lookup-mx.h"
 #include "accord-lookup-srv.h"
@@ -784,6 +785,14 @@ accord_discovery_run_async (AccordDiscovery     *self,
   _start_lookup (self, accord_lookup_mx_new (self->domain, address, self->ispdb_url,
                                              self->session, self->resolver));
   _start_lookup (self, accord_lookup_srv_new (self->domain, self->resolver));
+  _start_lookup (self, accord_lookup_dav_new (ACCORD_SERVICE_CONTACTS, self->domain, address,
+                                              self->password,
+                                              (const char * const *) self->allowed_domains,
+                                              self->session, self->resolver));
+  _start_lookup (self, accord_lookup_dav_new (ACCORD_SERVICE_CALENDAR, self->domain, address,
+                                              self->password,
+                                              (const char * const *) self->allowed_domains,
+                                              self->session, self->resolver));
   _start_lookup (self, accord_lookup_jmap_new (self->domain, address, self->password,
                                                (const char * const *) self->allowed_domains,
                                                self->session, self->resolver));

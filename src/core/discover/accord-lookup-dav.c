@@ -178,6 +178,8 @@ _set_summary (AccordLookupDav *self,
   else
     self->summary = g_strdup (_("Signed in, but the server did not tell where the address "
                                 "books are"));
+
+  accord_lookup_set_detail (ACCORD_LOOKUP (self), self->summary);
 }
 
 /* The server is known: one candidate, at the home set when it was found. */
