@@ -5,6 +5,10 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 
 #include "accord-test-utils.h"
@@ -113,4 +117,52 @@ accord_test_tree_contains (const char *root,
     }
 
   return FALSE;
+}
+
+static gboolean
+_same_file (const char *a,
+            const char *b)
+{
+  GStatBuf sa, sb;
+
+  if (a == NULL || b == NULL || *a == '\0' || *b == '\0')
+    return FALSE;
+  if (g_stat (a, &sa) != 0 || g_stat (b, &sb) != 0)
+    return FALSE;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/**
+ * accord_test_enter_world:
+ * @argv: the test program's own arguments, as main() got them (before g_test_init())
+ * @spec: the world's spec file
+ *
+ * Unless this process already runs in the world of @spec, runs @argv again inside one
+ * (tests/servers/accord-test-world); the exit status and TAP output are then the inner
+ * run's. Files are compared, not names: the wrapper resolves the spec's directory.
+ * Returns only when already in the world.
+ */
+void
+accord_test_enter_world (char       **argv,
+                         const char  *spec)
+{
+  g_autofree char *script = NULL;
+  g_autoptr(GPtrArray) args = NULL;
+
+  if (g_getenv ("ACCORD_WORLD_DIR") != NULL && _same_file (g_getenv ("ACCORD_WORLD_SPEC"), spec))
+    return;
+
+  script = g_test_build_filename (G_TEST_DIST, "servers", "accord-test-world", NULL);
+  args = g_ptr_array_new ();
+  g_ptr_array_add (args, script);
+  g_ptr_array_add (args, (char *) "--spec");
+  g_ptr_array_add (args, (char *) spec);
+  g_ptr_array_add (args, (char *) "--");
+  for (; *argv != NULL; argv++)
+    g_ptr_array_add (args, *argv);
+  g_ptr_array_add (args, NULL);
+
+  execv (script, (char **) args->pdata);
+  g_printerr ("cannot run %s: %s\n", script, g_strerror (errno));
+  exit (125);
 }

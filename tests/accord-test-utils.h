@@ -18,5 +18,7 @@ void          accord_test_rm_rf         (const char    *path);
 char         *accord_test_read_file     (const char    *path);
 gboolean      accord_test_tree_contains (const char    *root,
                                          const char    *needle);
+void          accord_test_enter_world   (char         **argv,
+                                         const char    *spec);
 
 G_END_DECLS

@@ -23,47 +23,6 @@
 #define SPEC_NAME "lookup-dav.spec"
 #define PASSWORD  "alice-secret-1"
 
-/* --- entering the world ---------------------------------------------------------- */
-
-static gboolean
-_same_file (const char *a,
-            const char *b)
-{
-  GStatBuf sa, sb;
-
-  if (a == NULL || b == NULL || *a == '\0' || *b == '\0')
-    return FALSE;
-  if (g_stat (a, &sa) != 0 || g_stat (b, &sb) != 0)
-    return FALSE;
-  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-/* Unless this already runs in the world of @spec, runs @argv again in one. */
-static void
-_enter_world (char       **argv,
-              const char  *spec)
-{
-  g_autofree char *script = NULL;
-  g_autoptr(GPtrArray) args = NULL;
-
-  if (g_getenv ("ACCORD_WORLD_DIR") != NULL && _same_file (g_getenv ("ACCORD_WORLD_SPEC"), spec))
-    return;
-
-  script = g_test_build_filename (G_TEST_DIST, "servers", "accord-test-world", NULL);
-  args = g_ptr_array_new ();
-  g_ptr_array_add (args, script);
-  g_ptr_array_add (args, (char *) "--spec");
-  g_ptr_array_add (args, (char *) spec);
-  g_ptr_array_add (args, (char *) "--");
-  for (; *argv != NULL; argv++)
-    g_ptr_array_add (args, *argv);
-  g_ptr_array_add (args, NULL);
-
-  execv (script, (char **) args->pdata);
-  g_printerr ("cannot run %s: %s\n", script, g_strerror (errno));
-  exit (125);
-}
-
 /* --- Radicale accounts ------------------------------------------------------------- */
 
 static void
@@ -541,7 +500,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   spec = g_test_build_filename (G_TEST_DIST, "data", "world", SPEC_NAME, NULL);
-  _enter_world (saved_argv, spec);
+  accord_test_enter_world (saved_argv, spec);
   g_strfreev (saved_argv);
 
   _add_radicale_account ("alice@example.test");

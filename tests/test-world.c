@@ -17,49 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "accord-test-utils.h"
+
 #define SPEC_NAME "basic.spec"
 #define TIMEOUT_SECONDS 10
-
-/* --- entering the world --------------------------------------------------------- */
-
-static gboolean
-same_file (const char *a, const char *b)
-{
-  GStatBuf sa, sb;
-
-  if (a == NULL || b == NULL || *a == '\0' || *b == '\0')
-    return FALSE;
-  if (g_stat (a, &sa) != 0 || g_stat (b, &sb) != 0)
-    return FALSE;
-  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-/* Unless we already are in the world of SPEC, run ARGV again in one and
- * return its exit status (does not return if exec works). */
-static void
-enter_world (char **argv, const char *spec)
-{
-  g_autofree char *script = NULL;
-  g_autoptr(GPtrArray) args = NULL;
-
-  if (g_getenv ("ACCORD_WORLD_DIR") != NULL
-      && same_file (g_getenv ("ACCORD_WORLD_SPEC"), spec))
-    return;
-
-  script = g_test_build_filename (G_TEST_DIST, "servers", "accord-test-world", NULL);
-  args = g_ptr_array_new ();
-  g_ptr_array_add (args, script);
-  g_ptr_array_add (args, (char *) "--spec");
-  g_ptr_array_add (args, (char *) spec);
-  g_ptr_array_add (args, (char *) "--");
-  for (; *argv != NULL; argv++)
-    g_ptr_array_add (args, *argv);
-  g_ptr_array_add (args, NULL);
-
-  execv (script, (char **) args->pdata);
-  g_printerr ("cannot run %s: %s\n", script, g_strerror (errno));
-  exit (125);
-}
 
 static char *
 data_file (const char *name)
@@ -778,7 +739,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   spec = data_file (SPEC_NAME);
-  enter_world (saved_argv, spec);
+  accord_test_enter_world (saved_argv, spec);
   g_strfreev (saved_argv);
 
   g_test_add_func ("/world/dns/hosts", test_resolve_hosts);
