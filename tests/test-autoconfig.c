@@ -9,6 +9,7 @@
 
 #include "accord-core.h"
 #include "accord-autoconfig.h"
+#include "accord-decision.h"
 
 static char *
 _load (const char *name,
@@ -300,6 +301,7 @@ test_autoconfig_ispdb (void)
       g_autoptr(AccordAutoconfig) config = NULL;
       g_autoptr(GError) parse_error = NULL;
       g_autofree char *data = NULL;
+      g_autoptr(AccordDecision) decision = NULL;
       gboolean has_mail_in = FALSE;
       GPtrArray *candidates;
       gsize length;
@@ -331,6 +333,12 @@ test_autoconfig_ispdb (void)
         }
       g_assert_true (has_mail_in);
       n_candidates += candidates->len;
+
+      /* Every provider maps to a decision with a reason for how mail comes in. */
+      decision = accord_decision_new (accord_protocol_matrix_get_default (), candidates);
+      g_assert_nonnull (accord_decision_get_choice (decision, ACCORD_SERVICE_MAIL_IN));
+      g_assert_nonnull (accord_decision_get_reason (decision, ACCORD_SERVICE_MAIL_IN));
+      g_clear_object (&decision);
     }
 
   g_test_message ("Read %u ISPDB files, %u candidates", names->len, n_candidates);
