@@ -139,7 +139,7 @@ _accord_xml_read_untrusted (const char                *data,
     {
       size_text = g_format_size_full (max_size, G_FORMAT_SIZE_IEC_UNITS);
       g_set_error (error, codes->domain, codes->too_large,
-                   _("The settings document is larger than %s, so it was not read"),
+                   _("The document is larger than %s, so it was not read"),
                    size_text);
       return NULL;
     }
@@ -147,7 +147,7 @@ _accord_xml_read_untrusted (const char                *data,
   if (length == 0)
     {
       g_set_error_literal (error, codes->domain, codes->malformed,
-                           _("The settings document is empty"));
+                           _("The document is empty"));
       return NULL;
     }
 
@@ -156,7 +156,7 @@ _accord_xml_read_untrusted (const char                *data,
   if (ctxt == NULL)
     {
       g_set_error_literal (error, codes->domain, codes->malformed,
-                           _("The settings document could not be read"));
+                           _("The document could not be read"));
       return NULL;
     }
 
@@ -182,7 +182,7 @@ _accord_xml_read_untrusted (const char                *data,
   if (state.saw_entity || (doc != NULL && _tree_has_entities ((xmlNode *) doc)))
     {
       g_set_error_literal (error, codes->domain, codes->unsafe,
-                           _("The settings document uses XML entities, which Accord "
+                           _("The document uses XML entities, which Accord "
                              "does not accept from a server"));
       xmlFreeParserCtxt (ctxt);
       return NULL;
@@ -195,13 +195,13 @@ _accord_xml_read_untrusted (const char                *data,
           g_autofree char *message = g_strstrip (g_strdup (xml_error->message));
 
           g_set_error (error, codes->domain, codes->malformed,
-                       _("The settings document is not valid XML (line %d: %s)"),
+                       _("The document is not valid XML (line %d: %s)"),
                        xml_error->line, message);
         }
       else
         {
           g_set_error_literal (error, codes->domain, codes->malformed,
-                               _("The settings document is not valid XML"));
+                               _("The document is not valid XML"));
         }
       xmlFreeParserCtxt (ctxt);
       return NULL;
