@@ -83,7 +83,6 @@ test_autodiscover_settings (void)
 {
   g_autoptr(AccordAutodiscoverResponse) response = _parse_file ("outlook-settings.xml");
   const char *ews = "https://mail.example.com/EWS/Exchange.asmx";
-  const char *eas = "https://mail.example.com/Microsoft-Server-ActiveSync";
   GPtrArray *candidates;
 
   g_assert_cmpint (accord_autodiscover_response_get_kind (response), ==,
@@ -92,26 +91,21 @@ test_autodiscover_settings (void)
   g_assert_null (accord_autodiscover_response_get_redirect (response));
   g_assert_null (accord_autodiscover_response_get_error_code (response));
 
-  /* EXPR repeats EXCH's EWS URL: it is one candidate. WEB is left out. */
+  /* EXPR repeats EXCH's EWS URL: it is one candidate. WEB is left out, and so is
+   * <ASUrl>, the Availability service: not ActiveSync, whatever its name says. */
   candidates = accord_autodiscover_response_get_candidates (response);
-  g_assert_cmpuint (candidates->len, ==, 9);
+  g_assert_cmpuint (candidates->len, ==, 6);
   _assert_candidate (candidates->pdata[0], ACCORD_SERVICE_MAIL_IN, ACCORD_PROTOCOL_EWS,
                      NULL, 0, ACCORD_SECURITY_TLS, ews, NULL);
   _assert_candidate (candidates->pdata[1], ACCORD_SERVICE_CONTACTS, ACCORD_PROTOCOL_EWS,
                      NULL, 0, ACCORD_SECURITY_TLS, ews, NULL);
   _assert_candidate (candidates->pdata[2], ACCORD_SERVICE_CALENDAR, ACCORD_PROTOCOL_EWS,
                      NULL, 0, ACCORD_SECURITY_TLS, ews, NULL);
-  _assert_candidate (candidates->pdata[3], ACCORD_SERVICE_MAIL_IN, ACCORD_PROTOCOL_EAS,
-                     NULL, 0, ACCORD_SECURITY_TLS, eas, NULL);
-  _assert_candidate (candidates->pdata[4], ACCORD_SERVICE_CONTACTS, ACCORD_PROTOCOL_EAS,
-                     NULL, 0, ACCORD_SECURITY_TLS, eas, NULL);
-  _assert_candidate (candidates->pdata[5], ACCORD_SERVICE_CALENDAR, ACCORD_PROTOCOL_EAS,
-                     NULL, 0, ACCORD_SECURITY_TLS, eas, NULL);
-  _assert_candidate (candidates->pdata[6], ACCORD_SERVICE_MAIL_IN, ACCORD_PROTOCOL_IMAP,
+  _assert_candidate (candidates->pdata[3], ACCORD_SERVICE_MAIL_IN, ACCORD_PROTOCOL_IMAP,
                      "imap.example.com", 993, ACCORD_SECURITY_TLS, NULL, "alice");
-  _assert_candidate (candidates->pdata[7], ACCORD_SERVICE_MAIL_IN, ACCORD_PROTOCOL_POP3,
+  _assert_candidate (candidates->pdata[4], ACCORD_SERVICE_MAIL_IN, ACCORD_PROTOCOL_POP3,
                      "pop.example.com", 110, ACCORD_SECURITY_NONE, NULL, "alice");
-  _assert_candidate (candidates->pdata[8], ACCORD_SERVICE_MAIL_OUT, ACCORD_PROTOCOL_SMTP,
+  _assert_candidate (candidates->pdata[5], ACCORD_SERVICE_MAIL_OUT, ACCORD_PROTOCOL_SMTP,
                      "smtp.example.com", 587, ACCORD_SECURITY_STARTTLS, NULL,
                      "alice@example.com");
 }

@@ -24,46 +24,6 @@
 #define SPEC_NAME "lookup-autodiscover.spec"
 #define PASSWORD "secret"
 
-/* --- the world ------------------------------------------------------------------------- */
-
-static gboolean
-_same_file (const char *a,
-            const char *b)
-{
-  GStatBuf sa, sb;
-
-  if (a == NULL || b == NULL || *a == '\0' || *b == '\0')
-    return FALSE;
-  if (g_stat (a, &sa) != 0 || g_stat (b, &sb) != 0)
-    return FALSE;
-  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-static void
-_enter_world (char **argv)
-{
-  g_autofree char *spec = g_test_build_filename (G_TEST_DIST, "data", "world", SPEC_NAME, NULL);
-  g_autofree char *script = NULL;
-  g_autoptr(GPtrArray) args = NULL;
-
-  if (g_getenv ("ACCORD_WORLD_DIR") != NULL && _same_file (g_getenv ("ACCORD_WORLD_SPEC"), spec))
-    return;
-
-  script = g_test_build_filename (G_TEST_DIST, "servers", "accord-test-world", NULL);
-  args = g_ptr_array_new ();
-  g_ptr_array_add (args, script);
-  g_ptr_array_add (args, (char *) "--spec");
-  g_ptr_array_add (args, spec);
-  g_ptr_array_add (args, (char *) "--");
-  for (; *argv != NULL; argv++)
-    g_ptr_array_add (args, *argv);
-  g_ptr_array_add (args, NULL);
-
-  execv (script, (char **) args->pdata);
-  g_printerr ("cannot run %s: %s\n", script, g_strerror (errno));
-  exit (125);
-}
-
 /* Where the request log ends now: a test reads only the requests it caused. */
 static goffset
 _log_mark (void)
@@ -665,6 +625,7 @@ main (int    argc,
       char **argv)
 {
   g_auto(GStrv) saved_argv = g_strdupv (argv);
+  g_autofree char *spec = NULL;
 
   g_test_init (&argc, &argv, NULL);
 
@@ -673,7 +634,8 @@ main (int    argc,
       g_test_add_func ("/lookup-autodiscover/world", test_no_world);
       return g_test_run ();
     }
-  _enter_world (saved_argv);
+  spec = g_test_build_filename (G_TEST_DIST, "data", "world", SPEC_NAME, NULL);
+  accord_test_enter_world (saved_argv, spec);
 
   g_test_add_func ("/lookup-autodiscover/password", test_password);
   g_test_add_func ("/lookup-autodiscover/no-password", test_no_password);

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "accord-autodiscover-xml.h"
+#include "accord-json-utils.h"
 #include "accord-xml-private.h"
 
 #define NS_BASE                "http://schemas.microsoft.com/exchange/autodiscover/"
@@ -237,13 +238,12 @@ _read_protocol (const xmlNode *protocol_node,
     }
   else if (g_ascii_strcasecmp (type, "EXCH") == 0 || g_ascii_strcasecmp (type, "EXPR") == 0)
     {
+      /* <ASUrl> is the Availability service, another EWS endpoint, not ActiveSync:
+       * only a mobilesync answer names the ActiveSync URL. */
       g_autofree char *ews_url = _child_text (protocol_node, "EwsUrl");
-      g_autofree char *as_url = _child_text (protocol_node, "ASUrl");
 
       if (ews_url != NULL)
         _add_exchange_candidates (candidates, ACCORD_PROTOCOL_EWS, ews_url, NULL, source_detail);
-      if (as_url != NULL)
-        _add_exchange_candidates (candidates, ACCORD_PROTOCOL_EAS, as_url, NULL, source_detail);
     }
   else
     {
@@ -513,43 +513,6 @@ accord_autodiscover_build_request (const char *address,
                           mobilesync ? NS_MOBILESYNC_RESPONSE : NS_OUTLOOK_RESPONSE);
 }
 
-static gboolean
-_json_nesting_is_shallow (const char *data,
-                          gsize       length,
-                          guint       max_depth)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        {
-          in_string = TRUE;
-        }
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > max_depth)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        {
-          depth--;
-        }
-    }
-
-  return TRUE;
-}
-
 static const char *
 _json_string_member (JsonObject *object,
                      const char *name)
@@ -608,7 +571,7 @@ accord_autodiscover_parse_v2_json (const char      *data,
       return NULL;
     }
 
-  if (length == 0 || !_json_nesting_is_shallow (data, length, V2_JSON_MAX_DEPTH))
+  if (length == 0 || !accord_json_nesting_within (data, length, V2_JSON_MAX_DEPTH))
     {
       g_set_error_literal (error, ACCORD_AUTODISCOVER_ERROR, ACCORD_AUTODISCOVER_ERROR_MALFORMED,
                            _("The Autodiscover answer is not a valid JSON object"));

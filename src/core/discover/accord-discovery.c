@@ -13,6 +13,7 @@
 #include "accord-discovery.h"
 #include "accord-domain.h"
 #include "accord-lookup-autoconfig.h"
+#include "accord-lookup-autodiscover.h"
 #include "accord-lookup-guess.h"
 #include "accord-lookup-dav.h"
 #include "accord-lookup-jmap.h"
@@ -796,6 +797,10 @@ accord_discovery_run_async (AccordDiscovery     *self,
   _start_lookup (self, accord_lookup_jmap_new (self->domain, address, self->password,
                                                (const char * const *) self->allowed_domains,
                                                self->session, self->resolver));
+
+  _start_lookup (self, accord_lookup_autodiscover_new (self->domain, address, self->password,
+                                                       (const char * const *) self->allowed_domains,
+                                                       self->session, self->resolver));
 
   /* Without the address: a plain-HTTP answer is anyone's to give, and the address is
    * nobody's business on the way. */

@@ -306,8 +306,7 @@ _is_mobilesync_document (GBytes *body)
 
 static void
 _add_response (Chain                      *chain,
-               AccordAutodiscoverResponse *response,
-               gboolean                    mobilesync_document)
+               AccordAutodiscoverResponse *response)
 {
   AccordLookupAutodiscover *self = g_task_get_source_object (chain->task);
   GPtrArray *found = accord_autodiscover_response_get_candidates (response);
@@ -318,16 +317,8 @@ _add_response (Chain                      *chain,
 
   for (guint i = 0; i < found->len; i++)
     {
-      AccordCandidate *candidate = g_ptr_array_index (found, i);
-      AccordCandidate *copy;
+      AccordCandidate *copy = accord_candidate_copy (g_ptr_array_index (found, i));
 
-      /* In the Outlook schema, ActiveSync can only come from <ASUrl>, which is the
-       * Availability service (an EWS endpoint), not ActiveSync: only a mobilesync
-       * answer names the ActiveSync URL. */
-      if (candidate->protocol == ACCORD_PROTOCOL_EAS && !mobilesync_document)
-        continue;
-
-      copy = accord_candidate_copy (candidate);
       copy->flags |= flags;
       _add_candidate (chain->task, copy);
     }
@@ -565,7 +556,7 @@ _chain_read (Chain  *chain,
       /* Only settings are of use: the Outlook answer already said where to go. */
       if (response != NULL && mobilesync_document &&
           accord_autodiscover_response_get_kind (response) == ACCORD_AUTODISCOVER_SETTINGS)
-        _add_response (chain, response, TRUE);
+        _add_response (chain, response);
       _chain_end (chain);
       return;
     }
@@ -588,7 +579,7 @@ _chain_read (Chain  *chain,
   switch (accord_autodiscover_response_get_kind (response))
     {
     case ACCORD_AUTODISCOVER_SETTINGS:
-      _add_response (chain, response, mobilesync_document);
+      _add_response (chain, response);
       _ask_mobilesync (chain, mobilesync_document);
       _chain_end (chain);
       break;

@@ -12,6 +12,7 @@
 
 #include "accord-domain.h"
 #include "accord-http.h"
+#include "accord-json-utils.h"
 #include "accord-lookup-jmap.h"
 
 /* A Session object is a few kilobytes, even with many shared accounts. */
@@ -243,40 +244,6 @@ _new_candidate (AccordLookupJmap  *self,
   return candidate;
 }
 
-/* Whether @data nests arrays and objects at most @max_depth deep. */
-static gboolean
-_nesting_within (const char *data,
-                 gsize       length,
-                 guint       max_depth)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > max_depth)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-
-  return TRUE;
-}
-
 static JsonObject *
 _get_object_member (JsonObject *object,
                     const char *name)
@@ -369,7 +336,7 @@ _parse_session (AccordLookupJmap  *self,
       return NULL;
     }
 
-  if (!_nesting_within (data, length, MAX_JSON_DEPTH))
+  if (!accord_json_nesting_within (data, length, MAX_JSON_DEPTH))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("The JMAP session at %s nests deeper than %u levels; it was not read"),
