@@ -44,12 +44,14 @@ _can_run_worlds (void)
   return TRUE;
 }
 
-/* Runs `accordctl discover ADDRESS --json [--password-stdin]` in the world of @spec. */
+/* Runs `accordctl discover ADDRESS --json [--password-stdin] [EXTRA]` in the world
+ * of @spec. */
 static void
-_discover_with_password (const char *spec,
-                         const char *address,
-                         const char *password,
-                         Discovery  *d)
+_discover_full (const char *spec,
+                const char *address,
+                const char *password,
+                const char *extra,
+                Discovery  *d)
 {
   g_autofree char *world = g_test_build_filename (G_TEST_DIST, "servers", "accord-test-world", NULL);
   g_autofree char *spec_path = g_test_build_filename (G_TEST_DIST, "data", "discover", spec, NULL);
@@ -62,11 +64,12 @@ _discover_with_password (const char *spec,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
 
-  script = g_strdup_printf ("%s%s%s\"$ACCORDCTL\" discover '%s' --json %s > '%s'; s=$?; "
+  script = g_strdup_printf ("%s%s%s\"$ACCORDCTL\" discover '%s' --json %s %s > '%s'; s=$?; "
                             "cp \"$ACCORD_WORLD_REQUESTS_LOG\" '%s' 2>/dev/null; exit $s",
                             password ? "printf '%s\\n' '" : "", password ? password : "",
                             password ? "' | " : "", address,
-                            password ? "--password-stdin" : "", out_path, log_path);
+                            password ? "--password-stdin" : "", extra ? extra : "",
+                            out_path, log_path);
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
                               world, "--spec", spec_path, "--", "/bin/sh", "-c", script, NULL);
   g_assert_no_error (error);
@@ -90,11 +93,20 @@ _discover_with_password (const char *spec,
 }
 
 static void
+_discover_with_password (const char *spec,
+                         const char *address,
+                         const char *password,
+                         Discovery  *d)
+{
+  _discover_full (spec, address, password, NULL, d);
+}
+
+static void
 _discover (const char *spec,
            const char *address,
            Discovery  *d)
 {
-  _discover_with_password (spec, address, NULL, d);
+  _discover_full (spec, address, NULL, NULL, d);
 }
 
 static JsonObject *
@@ -546,6 +558,73 @@ test_full_provider (void)
   g_assert_null (_confirmation (&d, "certificate"));
 }
 
+static void
+test_exchange_over_imap (void)
+{
+  g_auto(Discovery) d = { 0, };
+  JsonObject *in;
+
+  if (!_can_run_dovecot ())
+    return;
+
+  _discover_with_password ("exchange.spec", "alice@example.test", "alice-secret-1", &d);
+  g_assert_cmpint (d.status, ==, 0);
+
+  /* Both servers answer; the matrix prefers ActiveSync, which brings new mail at once. */
+  in = _service (&d, "mail-in");
+  g_assert_cmpstr (json_object_get_string_member (in, "protocol"), ==, "eas");
+  g_assert_cmpstr (json_object_get_string_member (in, "source"), ==, "autodiscover");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (in, "url"), "https://"));
+  g_assert_nonnull (strstr (json_object_get_string_member (in, "reason"), "IMAP"));
+  g_assert_false (_has_warning (&d, "unreachable"));
+  _assert_first_alternative (&d, "mail-in", "imap");
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "contacts"), "protocol"), ==, "eas");
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "calendar"), "protocol"), ==, "eas");
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "mail-out"), "protocol"), ==, "smtp");
+}
+
+/* Whether a request with an Authorization header reached @host. */
+static gboolean
+_authorization_reached (Discovery  *d,
+                        const char *host)
+{
+  g_auto(GStrv) lines = g_strsplit (d->requests, "\n", -1);
+  g_autofree char *needle = g_strdup_printf ("\"host\": \"%s\"", host);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], needle) != NULL && strstr (lines[i], "\"authorization\": null") == NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+test_autodiscover_redirect (void)
+{
+  g_auto(Discovery) d = { 0, };
+  JsonObject *confirmation;
+
+  if (!_can_run_worlds ())
+    return;
+
+  /* The provider's Autodiscover points at evil.test: asked, not followed. */
+  _discover_with_password ("autodiscover-redirect.spec", "alice@example.test", "alice-secret-1", &d);
+  g_assert_cmpint (d.status, ==, 0);
+  confirmation = _confirmation (&d, "redirect");
+  g_assert_nonnull (confirmation);
+  g_assert_cmpstr (json_object_get_string_member (confirmation, "subject"), ==, "evil.test");
+  g_assert_nonnull (strstr (d.requests, "\"host\": \"autodiscover.example.test\""));
+  g_assert_false (_authorization_reached (&d, "evil.test"));
+  discovery_clear (&d);
+
+  /* With the person's yes, the password goes there, and nothing is asked again. */
+  _discover_full ("autodiscover-redirect.spec", "alice@example.test", "alice-secret-1",
+                  "--allow-redirect-to evil.test", &d);
+  g_assert_cmpint (d.status, ==, 0);
+  g_assert_true (_authorization_reached (&d, "evil.test"));
+  g_assert_null (_confirmation (&d, "redirect"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -564,6 +643,8 @@ main (int   argc,
   g_test_add_func ("/discover/mx-derived", test_mx_derived);
   g_test_add_func ("/discover/jmap-over-imap", test_jmap_over_imap);
   g_test_add_func ("/discover/full-provider", test_full_provider);
+  g_test_add_func ("/discover/exchange-over-imap", test_exchange_over_imap);
+  g_test_add_func ("/discover/autodiscover-redirect", test_autodiscover_redirect);
   g_test_add_func ("/discover/login", test_login);
   g_test_add_func ("/discover/login-refused", test_login_refused);
   g_test_add_func ("/discover/bad-certificate", test_bad_certificate);

@@ -439,6 +439,32 @@ _add_confirmation (AccordDiscovery    *self,
   g_ptr_array_add (self->confirmations, accord_confirmation_ref (confirmation));
 }
 
+/* The registrable domain a redirected candidate was read from. */
+static char *
+_redirect_domain (const AccordCandidate *candidate)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  if (candidate->source_detail != NULL)
+    uri = g_uri_parse (candidate->source_detail, G_URI_FLAGS_NONE, NULL);
+  if (uri != NULL && g_uri_get_host (uri) != NULL)
+    return accord_domain_get_registrable (g_uri_get_host (uri));
+
+  return accord_domain_get_registrable (candidate->host ? candidate->host : candidate->url);
+}
+
+/* Whether the person already agreed to @registrable. */
+static gboolean
+_is_allowed (AccordDiscovery *self,
+             const char      *registrable)
+{
+  for (guint i = 0; self->allowed_domains != NULL && self->allowed_domains[i] != NULL; i++)
+    if (accord_domain_same_registrable (self->allowed_domains[i], registrable))
+      return TRUE;
+
+  return FALSE;
+}
+
 /* The questions the chosen settings raise by where they came from. */
 static void
 _confirm_choices (AccordDiscovery *self)
@@ -472,16 +498,14 @@ _confirm_choices (AccordDiscovery *self)
           confirmation = accord_confirmation_new (ACCORD_CONFIRMATION_DNS_DERIVED,
                                                   registrable ? registrable : host, detail, NULL);
         }
-      else if (choice->flags & ACCORD_CANDIDATE_FLAG_REDIRECTED)
+      else if ((choice->flags & ACCORD_CANDIDATE_FLAG_REDIRECTED) &&
+               (registrable = _redirect_domain (choice)) != NULL &&
+               !_is_allowed (self, registrable))
         {
-          const char *where = choice->host ? choice->host : choice->url;
-
-          registrable = accord_domain_get_registrable (where);
-          detail = g_strdup_printf (_("Your provider sent Accord to %s, another domain; your "
-                                      "password will be sent there"),
-                                    registrable ? registrable : where);
-          confirmation = accord_confirmation_new (ACCORD_CONFIRMATION_REDIRECT,
-                                                  registrable ? registrable : where, detail, NULL);
+          detail = g_strdup_printf (_("Your provider sent Accord to %s, another domain, for "
+                                      "these settings"), registrable);
+          confirmation = accord_confirmation_new (ACCORD_CONFIRMATION_REDIRECT, registrable,
+                                                  detail, NULL);
         }
 
       if (confirmation != NULL)
