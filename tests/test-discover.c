@@ -64,8 +64,10 @@ _discover_full (const char *spec,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
 
-  script = g_strdup_printf ("%s%s%s\"$ACCORDCTL\" discover '%s' --json %s %s > '%s'; s=$?; "
+  script = g_strdup_printf ("%s%s%s%s\"$ACCORDCTL\" discover '%s' --json %s %s > '%s'; s=$?; "
                             "cp \"$ACCORD_WORLD_REQUESTS_LOG\" '%s' 2>/dev/null; exit $s",
+                            g_str_equal (spec, "ispdb.spec") ?
+                              "export ACCORD_ISPDB_URL=https://ispdb.test/v1.1/; " : "",
                             password ? "printf '%s\\n' '" : "", password ? password : "",
                             password ? "' | " : "", address,
                             password ? "--password-stdin" : "", extra ? extra : "",
@@ -625,6 +627,33 @@ test_autodiscover_redirect (void)
   g_assert_null (_confirmation (&d, "redirect"));
 }
 
+static void
+test_ispdb (void)
+{
+  g_auto(Discovery) d = { 0, };
+  g_auto(GStrv) lines = NULL;
+  gboolean asked = FALSE;
+
+  if (!_can_run_worlds ())
+    return;
+
+  _discover ("ispdb.spec", "alice@example.test", &d);
+  g_assert_cmpint (d.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (_service (&d, "mail-in"), "source"), ==, "ispdb");
+  g_assert_cmpstr (json_object_get_string_member (_lookup (&d, "ispdb", "ispdb.test/v1.1/example.test"),
+                                                  "outcome"), ==, "found");
+  /* The database is asked for the domain only: the address stays here. */
+  lines = g_strsplit (d.requests, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "\"host\": \"ispdb.test\"") != NULL)
+      {
+        asked = TRUE;
+        g_assert_nonnull (strstr (lines[i], "\"path\": \"/v1.1/example.test\""));
+        g_assert_null (strstr (lines[i], "alice"));
+      }
+  g_assert_true (asked);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -643,6 +672,7 @@ main (int   argc,
   g_test_add_func ("/discover/mx-derived", test_mx_derived);
   g_test_add_func ("/discover/jmap-over-imap", test_jmap_over_imap);
   g_test_add_func ("/discover/full-provider", test_full_provider);
+  g_test_add_func ("/discover/ispdb", test_ispdb);
   g_test_add_func ("/discover/exchange-over-imap", test_exchange_over_imap);
   g_test_add_func ("/discover/autodiscover-redirect", test_autodiscover_redirect);
   g_test_add_func ("/discover/login", test_login);
