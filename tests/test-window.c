@@ -12,46 +12,11 @@
 
 #include "accord-account-row.h"
 #include "accord-application.h"
+#include "accord-gui-test-utils.h"
 #include "accord-test-utils.h"
 #include "accord-window.h"
 
 static AccordApplication *app;
-
-static void
-_wait_for (gboolean (*condition) (gpointer),
-           gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
-static gboolean
-_timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-_is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Lets GTK lay out and paint: a few hundred milliseconds of main loop. */
-static void
-_settle (void)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (400, _timeout_cb, &done);
-  _wait_for (_is_true, &done);
-}
 
 typedef struct
 {
@@ -65,91 +30,6 @@ _page_is (gpointer data)
   PageWait *wait = data;
 
   return g_strcmp0 (accord_window_get_visible_page (wait->window), wait->page) == 0;
-}
-
-/* Renders @widget as it is on screen and checks the picture has real content: a
- * blank or failed render has one or two colours, a page has hundreds. */
-static void
-_save_png (GtkWidget  *widget,
-           const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
-  g_autofree char *path = NULL;
-  g_autofree guchar *pixels = NULL;
-  const char *dir = g_getenv ("ACCORD_SCREENSHOT_DIR");
-  GskRenderer *renderer;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  gsize stride;
-
-  g_assert_cmpint (width, >, 100);
-  g_assert_cmpint (height, >, 100);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  if (dir == NULL)
-    dir = g_get_tmp_dir ();
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
-
-  stride = (gsize) width * 4;
-  pixels = g_malloc (stride * height);
-  gdk_texture_download (texture, pixels, stride);
-  for (gsize i = 0; i < stride * height; i += 4 * 7)
-    {
-      guint32 pixel;
-
-      memcpy (&pixel, pixels + i, sizeof pixel);
-      g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
-    }
-
-  g_assert_cmpuint (g_hash_table_size (colours), >, 50);
-}
-
-static GtkWidget *
-_find_by_type (GtkWidget *widget,
-               GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = _find_by_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static void
-_collect_by_type (GtkWidget *widget,
-                  GType      type,
-                  GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    _collect_by_type (child, type, found);
 }
 
 static void
@@ -205,12 +85,12 @@ test_window_states (void)
 
   wait.window = window;
   wait.page = "empty";
-  _wait_for (_page_is, &wait);
-  _settle ();
-  _save_png (GTK_WIDGET (window), "window-empty.png");
+  accord_gui_test_wait_for (_page_is, &wait);
+  accord_gui_test_settle ();
+  accord_gui_test_save_png (GTK_WIDGET (window), "window-empty.png");
 
   /* The invitation is a real button, reachable from the keyboard */
-  g_assert_true (gtk_widget_is_visible (_find_by_type (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE)));
+  g_assert_true (gtk_widget_is_visible (accord_gui_test_find_by_type (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE)));
 
   _add_account (store, "alice@example.com", "Alice Example", ACCORD_PROTOCOL_IMAP,
                 "imap.example.com", TRUE);
@@ -219,10 +99,10 @@ test_window_states (void)
                 "mail.work.example.net", FALSE);
 
   wait.page = "accounts";
-  _wait_for (_page_is, &wait);
-  _settle ();
+  accord_gui_test_wait_for (_page_is, &wait);
+  accord_gui_test_settle ();
 
-  _collect_by_type (GTK_WIDGET (window), ACCORD_TYPE_ACCOUNT_ROW, rows);
+  accord_gui_test_collect_by_type (GTK_WIDGET (window), ACCORD_TYPE_ACCOUNT_ROW, rows);
   g_assert_cmpuint (rows->len, ==, 3);
   /* Sorted by the name shown, whatever its case */
   g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==, "Alice Example");
@@ -232,7 +112,7 @@ test_window_states (void)
                    "carol@work.example.net");
   g_assert_true (gtk_widget_get_mapped (g_ptr_array_index (rows, 0)));
 
-  _save_png (GTK_WIDGET (window), "window-accounts.png");
+  accord_gui_test_save_png (GTK_WIDGET (window), "window-accounts.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
