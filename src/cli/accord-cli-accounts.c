@@ -293,54 +293,6 @@ _make_service (AccordProtocol  protocol,
 }
 
 static gboolean
-_store_passwords (AccordAccount  *account,
-                  const char     *password,
-                  GError        **error)
-{
-  g_autoptr(AccordSecrets) secrets = accord_secrets_new ();
-  static const struct {
-    AccordServiceKind kind;
-    const char *label;
-  } services[] = {
-    { ACCORD_SERVICE_MAIL_IN, N_("mail in") },
-    { ACCORD_SERVICE_MAIL_OUT, N_("mail out") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (services); i++)
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autofree char *label = NULL;
-
-      if (accord_account_get_service (account, services[i].kind) == NULL)
-        continue;
-
-      /* Translators: the keyring label of a password: address, then the service */
-      label = g_strdup_printf (_("Accord: %s (%s)"), accord_account_get_address (account),
-                               _(services[i].label));
-      accord_secrets_store_async (secrets, accord_account_get_id (account), services[i].kind,
-                                  label, password, NULL, _store_cb, &result);
-      _accord_cli_wait (&result);
-      if (!accord_secrets_store_finish (secrets, result, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static void
-_clear_secrets (const char *id)
-{
-  g_autoptr(AccordSecrets) secrets = accord_secrets_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  accord_secrets_clear_account_async (secrets, id, NULL, _store_cb, &result);
-  _accord_cli_wait (&result);
-  if (!accord_secrets_clear_account_finish (secrets, result, &error))
-    fprintf (stderr, _("accordctl: warning: %s\n"), error->message);
-}
-
-static gboolean
 _address_is_valid (const char *address)
 {
   const char *at = strrchr (address, '@');
@@ -354,6 +306,7 @@ _accounts_add (int    argc,
                char **argv)
 {
   g_autoptr(AccordAccountStore) store = NULL;
+  g_autoptr(AccordSecrets) secrets = NULL;
   g_autoptr(AccordAccount) account = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -450,26 +403,14 @@ _accounts_add (int    argc,
       password = _accord_cli_read_password (&error);
       if (password == NULL)
         return _accord_cli_failed ("%s", error->message);
-
-      /* The password goes first: an account saved without the password it needs
-       * would fail later in a way that is harder to understand. */
-      if (!_store_passwords (account, password, &error))
-        {
-          _accord_cli_free_password (password);
-          _clear_secrets (id);
-          return _accord_cli_failed ("%s", error->message);
-        }
-      _accord_cli_free_password (password);
     }
 
-  accord_account_store_add_async (store, account, NULL, _store_cb, &result);
+  secrets = accord_secrets_new ();
+  accord_account_save_async (store, secrets, account, password, NULL, _store_cb, &result);
+  _accord_cli_free_password (g_steal_pointer (&password));
   _accord_cli_wait (&result);
-  if (!accord_account_store_add_finish (store, result, &error))
-    {
-      if (password_stdin)
-        _clear_secrets (id);
-      return _accord_cli_failed ("%s", error->message);
-    }
+  if (!accord_account_save_finish (store, result, &error))
+    return _accord_cli_failed ("%s", error->message);
 
   printf ("%s\n", id);
   return ACCORD_CLI_EXIT_OK;

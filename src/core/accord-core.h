@@ -8,6 +8,7 @@
 #include "account/accord-account-error.h"
 #include "account/accord-account-types.h"
 #include "account/accord-account.h"
+#include "account/accord-account-save.h"
 #include "account/accord-account-store.h"
 #include "account/accord-secrets.h"
 #include "account/accord-service-config.h"

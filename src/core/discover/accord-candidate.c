@@ -139,3 +139,29 @@ accord_candidate_to_json (const AccordCandidate *self,
   _add_string (builder, "source_detail", self->source_detail);
   json_builder_end_object (builder);
 }
+
+/**
+ * accord_candidate_to_service_config:
+ * @username: (nullable): the user name to sign in with when the candidate has none,
+ *   usually the address
+ *
+ * Returns: (transfer full): how an account reaches this service, ready to be saved
+ */
+AccordServiceConfig *
+accord_candidate_to_service_config (const AccordCandidate *self,
+                                    const char            *username)
+{
+  AccordServiceConfig *config;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  config = accord_service_config_new (self->protocol);
+  config->host = g_strdup (self->host);
+  config->port = self->port;
+  config->security = self->security;
+  config->url = g_strdup (self->url);
+  config->username = g_strdup (self->username != NULL ? self->username : username);
+  config->auth = self->auth;
+
+  return config;
+}

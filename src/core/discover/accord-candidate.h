@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "accord-account-types.h"
+#include "accord-service-config.h"
 
 G_BEGIN_DECLS
 
@@ -83,6 +84,8 @@ gboolean         accord_candidate_same_endpoint (const AccordCandidate *a,
                                                  const AccordCandidate *b);
 void             accord_candidate_to_json   (const AccordCandidate *self,
                                              JsonBuilder           *builder);
+AccordServiceConfig *accord_candidate_to_service_config (const AccordCandidate *self,
+                                                         const char            *username);
 
 const char      *accord_source_kind_to_string (AccordSourceKind     kind);
 

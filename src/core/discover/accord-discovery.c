@@ -377,6 +377,41 @@ accord_discovery_get_confirmations (AccordDiscovery *self)
 }
 
 /**
+ * accord_discovery_get_provider:
+ *
+ * Returns: (transfer none) (nullable): the provider's own description (autoconfig or
+ *   the ISP database) from the most trusted source that had one: its name, help pages
+ *   and the steps to take in its web settings before a mail client may connect
+ */
+AccordAutoconfig *
+accord_discovery_get_provider (AccordDiscovery *self)
+{
+  AccordAutoconfig *best = NULL;
+  AccordSourceKind best_source = ACCORD_SOURCE_GUESS;
+
+  g_return_val_if_fail (ACCORD_IS_DISCOVERY (self), NULL);
+
+  for (guint i = 0; i < self->lookups->len; i++)
+    {
+      AccordLookup *lookup = g_ptr_array_index (self->lookups, i);
+      AccordAutoconfig *config;
+
+      if (!ACCORD_IS_LOOKUP_AUTOCONFIG (lookup) ||
+          accord_lookup_get_source (lookup) == ACCORD_SOURCE_HTTP_AUTOCONFIG)
+        continue;
+
+      config = accord_lookup_autoconfig_get_config (ACCORD_LOOKUP_AUTOCONFIG (lookup));
+      if (config != NULL && (best == NULL || accord_lookup_get_source (lookup) < best_source))
+        {
+          best = config;
+          best_source = accord_lookup_get_source (lookup);
+        }
+    }
+
+  return best;
+}
+
+/**
  * accord_discovery_get_decision:
  *
  * Returns: (transfer none) (nullable): the decision, once the discovery finished

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "accord-autoconfig.h"
 #include "accord-decision.h"
 #include "accord-lookup.h"
 #include "accord-verification.h"
@@ -52,6 +53,7 @@ GPtrArray       *accord_discovery_get_lookups        (AccordDiscovery      *self
 GPtrArray       *accord_discovery_get_candidates     (AccordDiscovery      *self);
 GPtrArray       *accord_discovery_get_warnings       (AccordDiscovery      *self);
 GPtrArray       *accord_discovery_get_confirmations  (AccordDiscovery      *self);
+AccordAutoconfig *accord_discovery_get_provider     (AccordDiscovery      *self);
 AccordDecision  *accord_discovery_get_decision       (AccordDiscovery      *self);
 AccordVerification *accord_discovery_get_verification (AccordDiscovery     *self);
 

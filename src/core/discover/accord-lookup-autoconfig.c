@@ -26,6 +26,7 @@ struct _AccordLookupAutoconfig
 {
   AccordLookup  parent_instance;
 
+  AccordAutoconfig *config;  /* once read */
   char         *address;
   char         *path;      /* a local file, or NULL */
   SoupSession  *session;
@@ -65,6 +66,9 @@ _parse (AccordLookupAutoconfig  *self,
                                     accord_lookup_get_source (lookup), detail, error);
   if (config == NULL)
     return NULL;
+
+  g_clear_pointer (&self->config, accord_autoconfig_unref);
+  self->config = accord_autoconfig_ref (config);
 
   candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_candidate_unref);
   g_ptr_array_extend (candidates, accord_autoconfig_get_candidates (config),
@@ -241,6 +245,7 @@ accord_lookup_autoconfig_finalize (GObject *object)
   g_clear_pointer (&self->address, g_free);
   g_clear_pointer (&self->path, g_free);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->config, accord_autoconfig_unref);
 
   G_OBJECT_CLASS (accord_lookup_autoconfig_parent_class)->finalize (object);
 }
@@ -306,4 +311,18 @@ accord_lookup_autoconfig_new_file (AccordSourceKind  source,
   self->path = g_strdup (path);
 
   return ACCORD_LOOKUP (self);
+}
+
+/**
+ * accord_lookup_autoconfig_get_config:
+ *
+ * Returns: (transfer none) (nullable): the provider's document, once read: its name,
+ *   help pages and the steps to take before a mail client may connect
+ */
+AccordAutoconfig *
+accord_lookup_autoconfig_get_config (AccordLookupAutoconfig *self)
+{
+  g_return_val_if_fail (ACCORD_IS_LOOKUP_AUTOCONFIG (self), NULL);
+
+  return self->config;
 }

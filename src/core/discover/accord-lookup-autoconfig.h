@@ -7,6 +7,7 @@
 
 #include <libsoup/soup.h>
 
+#include "accord-autoconfig.h"
 #include "accord-lookup.h"
 
 G_BEGIN_DECLS
@@ -23,5 +24,7 @@ AccordLookup *accord_lookup_autoconfig_new_url  (AccordSourceKind  source,
 AccordLookup *accord_lookup_autoconfig_new_file (AccordSourceKind  source,
                                                  const char       *path,
                                                  const char       *address);
+
+AccordAutoconfig *accord_lookup_autoconfig_get_config (AccordLookupAutoconfig *self);
 
 G_END_DECLS
