@@ -26,29 +26,6 @@ _result_cb (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-/* The ISP database's address: for scripts the environment, else the app's setting
- * when its schema is installed, else the default. */
-static char *
-_ispdb_url (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (g_getenv ("ACCORD_ISPDB_URL") != NULL)
-    return g_strdup (g_getenv ("ACCORD_ISPDB_URL"));
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema != NULL)
-    {
-      g_autoptr(GSettings) settings = g_settings_new_full (schema, NULL, NULL);
-
-      return g_settings_get_string (settings, "ispdb-url");
-    }
-
-  return g_strdup (ACCORD_DEFAULT_ISPDB_URL);
-}
-
 static void
 _add_lookups (JsonBuilder     *builder,
               AccordDiscovery *discovery)
@@ -221,9 +198,6 @@ _accord_cli_discover (int    argc,
   char *password = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *ispdb_url = NULL;
-  g_autofree char *user_dir = NULL;
-  g_autofree char *system_dir = NULL;
   g_auto(GStrv) allowed = NULL;
   gboolean password_stdin = FALSE;
   gboolean json = FALSE;
@@ -236,7 +210,6 @@ _accord_cli_discover (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("ADDRESS");
-  const char *dirs[3];
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -248,15 +221,7 @@ _accord_cli_discover (int    argc,
   if (discovery == NULL)
     return _accord_cli_usage_error (_("“%s” is not an email address"), argv[1]);
 
-  ispdb_url = _ispdb_url ();
-  accord_discovery_set_ispdb_url (discovery, ispdb_url);
-
-  user_dir = g_build_filename (g_get_user_config_dir (), "accord", "isp", NULL);
-  system_dir = g_build_filename (DATADIR, "accord", "isp", NULL);
-  dirs[0] = user_dir;
-  dirs[1] = system_dir;
-  dirs[2] = NULL;
-  accord_discovery_set_local_dirs (discovery, dirs);
+  accord_discovery_use_configured_sources (discovery);
   accord_discovery_set_allowed_domains (discovery, (const char * const *) allowed);
 
   if (password_stdin)

@@ -41,6 +41,7 @@ struct _AccordDiscovery
   char         *ispdb_url;
   char         *password;
   GStrv         allowed_domains;
+  GHashTable   *pins;         /* host → accepted certificate fingerprint */
   GStrv         local_dirs;
   gboolean      verify;
   guint         lookup_timeout_ms;
@@ -122,6 +123,7 @@ accord_discovery_finalize (GObject *object)
     memset (self->password, 0, strlen (self->password));
   g_clear_pointer (&self->password, g_free);
   g_clear_pointer (&self->allowed_domains, g_strfreev);
+  g_clear_pointer (&self->pins, g_hash_table_unref);
   g_clear_pointer (&self->local_dirs, g_strfreev);
   g_clear_pointer (&self->confirmations, g_ptr_array_unref);
   g_clear_object (&self->verification);
@@ -166,6 +168,7 @@ accord_discovery_init (AccordDiscovery *self)
   self->warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) _warning_free);
   self->confirmations = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_confirmation_unref);
   self->verify = TRUE;
+  self->pins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->resolver = g_resolver_get_default ();
 }
 
@@ -234,6 +237,50 @@ accord_discovery_set_ispdb_url (AccordDiscovery *self,
   self->ispdb_url = g_strdup (url);
 }
 
+/* The ISP database's address: for scripts the environment, else the app's setting
+ * when its schema is installed, else the default. */
+static char *
+_configured_ispdb_url (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (g_getenv ("ACCORD_ISPDB_URL") != NULL)
+    return g_strdup (g_getenv ("ACCORD_ISPDB_URL"));
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    {
+      g_autoptr(GSettings) settings = g_settings_new_full (schema, NULL, NULL);
+
+      return g_settings_get_string (settings, "ispdb-url");
+    }
+
+  return g_strdup (ACCORD_DEFAULT_ISPDB_URL);
+}
+
+/**
+ * accord_discovery_use_configured_sources:
+ *
+ * Uses the sources a person configured: the ISP database from `ACCORD_ISPDB_URL`, else
+ * the `ispdb-url` setting, and override files in `$XDG_CONFIG_HOME/accord/isp/`, then
+ * in the system's data folder.
+ */
+void
+accord_discovery_use_configured_sources (AccordDiscovery *self)
+{
+  g_autofree char *ispdb_url = _configured_ispdb_url ();
+  g_autofree char *user_dir = g_build_filename (g_get_user_config_dir (), "accord", "isp", NULL);
+  g_autofree char *system_dir = g_build_filename (DATADIR, "accord", "isp", NULL);
+  const char *dirs[] = { user_dir, system_dir, NULL };
+
+  g_return_if_fail (ACCORD_IS_DISCOVERY (self));
+
+  accord_discovery_set_ispdb_url (self, ispdb_url);
+  accord_discovery_set_local_dirs (self, dirs);
+}
+
 /**
  * accord_discovery_set_local_dirs:
  * @dirs: folders with override files named `<domain>.xml`, most important first
@@ -291,6 +338,23 @@ accord_discovery_set_allowed_domains (AccordDiscovery    *self,
 
   g_strfreev (self->allowed_domains);
   self->allowed_domains = g_strdupv ((char **) domains);
+}
+
+/**
+ * accord_discovery_set_pinned_certificate:
+ * @host: a server's host name
+ * @fingerprint: the SHA-256 fingerprint of its certificate, which the person accepted
+ *   although it failed verification
+ */
+void
+accord_discovery_set_pinned_certificate (AccordDiscovery *self,
+                                         const char      *host,
+                                         const char      *fingerprint)
+{
+  g_return_if_fail (ACCORD_IS_DISCOVERY (self));
+  g_return_if_fail (host != NULL && fingerprint != NULL);
+
+  g_hash_table_replace (self->pins, g_ascii_strdown (host, -1), g_strdup (fingerprint));
 }
 
 /**
@@ -599,6 +663,8 @@ _complete (AccordDiscovery *self)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
   GCancellable *cancellable;
+  GHashTableIter iter;
+  const char *host, *fingerprint;
   gboolean have_secure = FALSE;
 
   g_clear_handle_id (&self->grace_id, g_source_remove);
@@ -656,6 +722,9 @@ _complete (AccordDiscovery *self)
 
   cancellable = g_task_get_cancellable (task);
   self->verification = accord_verification_new (self->address, self->password);
+  g_hash_table_iter_init (&iter, self->pins);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &host, (gpointer *) &fingerprint))
+    accord_verification_set_pinned_certificate (self->verification, host, fingerprint);
   accord_verification_run_async (self->verification, self->candidates,
                                  accord_protocol_matrix_get_default (),
                                  cancellable, _verified_cb, g_steal_pointer (&task));

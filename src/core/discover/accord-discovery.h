@@ -36,6 +36,7 @@ const char      *accord_discovery_get_address        (AccordDiscovery      *self
 const char      *accord_discovery_get_domain         (AccordDiscovery      *self);
 void             accord_discovery_set_ispdb_url      (AccordDiscovery      *self,
                                                       const char           *url);
+void             accord_discovery_use_configured_sources (AccordDiscovery  *self);
 void             accord_discovery_set_local_dirs     (AccordDiscovery      *self,
                                                       const char * const   *dirs);
 void             accord_discovery_set_password       (AccordDiscovery      *self,
@@ -43,6 +44,9 @@ void             accord_discovery_set_password       (AccordDiscovery      *self
 gboolean         accord_discovery_get_has_password   (AccordDiscovery      *self);
 void             accord_discovery_set_allowed_domains (AccordDiscovery    *self,
                                                       const char * const   *domains);
+void             accord_discovery_set_pinned_certificate (AccordDiscovery *self,
+                                                          const char      *host,
+                                                          const char      *fingerprint);
 void             accord_discovery_set_verify         (AccordDiscovery      *self,
                                                       gboolean              verify);
 void             accord_discovery_set_timings        (AccordDiscovery      *self,

@@ -35,6 +35,7 @@ struct _AccordVerification
   char             *password;
   guint             timeout;
   GTlsDatabase     *tls_database;
+  GHashTable       *pins;           /* host → accepted certificate fingerprint */
 
   GPtrArray        *candidates;     /* AccordCandidate, our own copies */
   GArray           *checks;         /* AccordCheck */
@@ -70,6 +71,7 @@ accord_verification_finalize (GObject *object)
     memset (self->password, 0, strlen (self->password));
   g_clear_pointer (&self->password, g_free);
   g_clear_object (&self->tls_database);
+  g_clear_pointer (&self->pins, g_hash_table_unref);
   g_clear_pointer (&self->candidates, g_ptr_array_unref);
   g_clear_pointer (&self->checks, g_array_unref);
   g_clear_pointer (&self->confirmations, g_ptr_array_unref);
@@ -97,6 +99,7 @@ accord_verification_init (AccordVerification *self)
   self->checks = g_array_new (FALSE, TRUE, sizeof (AccordCheck));
   g_array_set_clear_func (self->checks, (GDestroyNotify) _check_clear);
   self->confirmations = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_confirmation_unref);
+  self->pins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
@@ -142,6 +145,25 @@ accord_verification_set_tls_database (AccordVerification *self,
   g_set_object (&self->tls_database, database);
 }
 
+/**
+ * accord_verification_set_pinned_certificate:
+ * @host: a server's host name
+ * @fingerprint: the SHA-256 fingerprint of a certificate the person accepted for it
+ *
+ * That certificate is then trusted for @host although it fails verification, and
+ * signing in goes ahead.
+ */
+void
+accord_verification_set_pinned_certificate (AccordVerification *self,
+                                            const char         *host,
+                                            const char         *fingerprint)
+{
+  g_return_if_fail (ACCORD_IS_VERIFICATION (self));
+  g_return_if_fail (host != NULL && fingerprint != NULL);
+
+  g_hash_table_replace (self->pins, g_ascii_strdown (host, -1), g_strdup (fingerprint));
+}
+
 static gboolean
 _is_probed (const AccordCandidate *candidate)
 {
@@ -178,13 +200,17 @@ _find_check (AccordVerification    *self,
 }
 
 static AccordProbe *
-_new_probe (AccordVerification *self)
+_new_probe (AccordVerification *self,
+            const char         *host)
 {
   AccordProbe *probe = accord_probe_new ();
+  g_autofree char *key = g_ascii_strdown (host, -1);
 
   accord_probe_set_timeout (probe, self->timeout);
   if (self->tls_database != NULL)
     accord_probe_set_tls_database (probe, self->tls_database);
+  if (g_hash_table_contains (self->pins, key))
+    accord_probe_set_pinned_certificate (probe, g_hash_table_lookup (self->pins, key));
 
   return probe;
 }
@@ -328,7 +354,7 @@ _login_try (Login *login)
   AccordCandidate *candidate = login->candidate;
   const char *username = g_ptr_array_index (login->usernames, login->next++);
 
-  accord_probe_run_async (_new_probe (self), candidate->protocol, candidate->host,
+  accord_probe_run_async (_new_probe (self, candidate->host), candidate->protocol, candidate->host,
                           candidate->port, candidate->security, username, self->password,
                           g_task_get_cancellable (self->task), _login_cb, login);
 }
@@ -520,7 +546,7 @@ accord_verification_run_async (AccordVerification   *self,
       probing->self = g_object_ref (self);
       probing->matrix = g_object_ref (matrix);
       probing->index = i;
-      accord_probe_run_async (_new_probe (self), check->candidate->protocol, check->candidate->host,
+      accord_probe_run_async (_new_probe (self, check->candidate->host), check->candidate->protocol, check->candidate->host,
                               check->candidate->port, check->candidate->security, NULL, NULL,
                               cancellable, _probe_cb, probing);
     }

@@ -39,6 +39,9 @@ void                accord_verification_set_timeout       (AccordVerification   
                                                            guint                 seconds);
 void                accord_verification_set_tls_database  (AccordVerification   *self,
                                                            GTlsDatabase         *database);
+void                accord_verification_set_pinned_certificate (AccordVerification *self,
+                                                                const char         *host,
+                                                                const char         *fingerprint);
 void                accord_verification_run_async         (AccordVerification   *self,
                                                            GPtrArray            *candidates,
                                                            AccordProtocolMatrix *matrix,
