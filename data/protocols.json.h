@@ -7,72 +7,96 @@ N_("Inbox");
 N_("New mail that arrives in your Inbox reaches this computer.");
 /* Translators: completes "IMAP rather than POP3: …", what a protocol does (inbox) */
 N_("fetches the Inbox");
+/* Translators: completes "With POP3, …", what is lost without "inbox"; a clause, lower case */
+N_("new mail does not reach this computer");
 /* Translators: the name of a column of the "what syncs" table (all-folders) */
 N_("All folders");
 /* Translators: what the "all-folders" column means, one sentence */
 N_("Every folder on the server, not only the Inbox, is here and kept in step.");
 /* Translators: completes "IMAP rather than POP3: …", what a protocol does (all-folders) */
 N_("keeps all folders");
+/* Translators: completes "With POP3, …", what is lost without "all-folders"; a clause, lower case */
+N_("only the Inbox is here, not your other folders");
 /* Translators: the name of a column of the "what syncs" table (sent-items) */
 N_("Sent items on server");
 /* Translators: what the "sent-items" column means, one sentence */
 N_("Mail you send is stored on the server, so your other devices show it too.");
 /* Translators: completes "IMAP rather than POP3: …", what a protocol does (sent-items) */
 N_("saves sent mail on the server");
+/* Translators: completes "With POP3, …", what is lost without "sent-items"; a clause, lower case */
+N_("mail you send is not saved on the server, so your other devices do not show it");
 /* Translators: the name of a column of the "what syncs" table (deletions) */
 N_("Deletions everywhere");
 /* Translators: what the "deletions" column means, one sentence */
 N_("Deleting or moving something on one device does the same on the others.");
 /* Translators: completes "IMAP rather than POP3: …", what a protocol does (deletions) */
 N_("applies deletions on every device");
+/* Translators: completes "With POP3, …", what is lost without "deletions"; a clause, lower case */
+N_("what you delete or move here stays as it was on your other devices");
 /* Translators: the name of a column of the "what syncs" table (read-state) */
 N_("Read & flags");
 /* Translators: what the "read-state" column means, one sentence */
 N_("Read marks and flags set on one device show on the others.");
 /* Translators: completes "IMAP rather than POP3: …", what a protocol does (read-state) */
 N_("syncs read marks and flags");
+/* Translators: completes "With POP3, …", what is lost without "read-state"; a clause, lower case */
+N_("read marks and flags stay on this computer");
 /* Translators: the name of a column of the "what syncs" table (push) */
 N_("Push");
 /* Translators: what the "push" column means, one sentence */
 N_("New items arrive as soon as the server has them, without waiting for the next check.");
 /* Translators: completes "IMAP rather than POP3: …", what a protocol does (push) */
 N_("brings new items at once");
+/* Translators: completes "With POP3, …", what is lost without "push"; a clause, lower case */
+N_("new items wait for the next check");
 /* Translators: the name of a column of the "what syncs" table (contacts) */
 N_("Contacts");
 /* Translators: what the "contacts" column means, one sentence */
 N_("Address book entries are synced with the server both ways.");
 /* Translators: completes "IMAP rather than POP3: …", what a protocol does (contacts) */
 N_("syncs contacts");
+/* Translators: completes "With POP3, …", what is lost without "contacts"; a clause, lower case */
+N_("contacts stay on this computer");
 /* Translators: the name of a column of the "what syncs" table (calendar) */
 N_("Calendar");
 /* Translators: what the "calendar" column means, one sentence */
 N_("Events are synced with the server both ways.");
 /* Translators: completes "IMAP rather than POP3: …", what a protocol does (calendar) */
 N_("syncs calendars");
+/* Translators: completes "With POP3, …", what is lost without "calendar"; a clause, lower case */
+N_("calendars stay on this computer");
 /* Translators: the name of a column of the "what syncs" table (tasks) */
 N_("Tasks");
 /* Translators: what the "tasks" column means, one sentence */
 N_("To-do items are synced with the server both ways.");
 /* Translators: completes "IMAP rather than POP3: …", what a protocol does (tasks) */
 N_("syncs tasks");
+/* Translators: completes "With POP3, …", what is lost without "tasks"; a clause, lower case */
+N_("tasks stay on this computer");
 /* Translators: the name of a column of the "what syncs" table (notes) */
 N_("Notes");
 /* Translators: what the "notes" column means, one sentence */
 N_("Notes are synced with the server both ways.");
 /* Translators: completes "IMAP rather than POP3: …", what a protocol does (notes) */
 N_("syncs notes");
+/* Translators: completes "With POP3, …", what is lost without "notes"; a clause, lower case */
+N_("notes stay on this computer");
 /* Translators: the name of a column of the "what syncs" table (send) */
 N_("Send mail");
 /* Translators: what the "send" column means, one sentence */
 N_("Mail can be sent through the server.");
 /* Translators: completes "IMAP rather than POP3: …", what a protocol does (send) */
 N_("sends mail");
+/* Translators: completes "With POP3, …", what is lost without "send"; a clause, lower case */
+N_("mail cannot be sent");
 /* Translators: the name of a column of the "what syncs" table (offline-copy) */
 N_("Offline copy");
 /* Translators: what the "offline-copy" column means, one sentence */
 N_("A full copy is kept on this computer, so you can read it without a connection.");
 /* Translators: completes "IMAP rather than POP3: …", what a protocol does (offline-copy) */
 N_("keeps a full copy on this computer");
+/* Translators: completes "With POP3, …", what is lost without "offline-copy"; a clause, lower case */
+N_("nothing is kept here to read without a connection");
 /* Translators: the name of a protocol (pop3) */
 N_("POP3");
 /* Translators: what pop3 does, one sentence */
@@ -85,6 +109,8 @@ N_("Only the Inbox can be reached; other folders on the server stay out of sight
 N_("Sent mail stays on this computer only.");
 /* Translators: how pop3 does "deletions" */
 N_("Deleting here removes mail from the server only when “delete from server” is on; deletions elsewhere never reach this computer.");
+/* Translators: completes "With POP3, …", what is missing of "deletions"; a clause, lower case */
+N_("mail you delete or file here stays in other devices’ Inboxes");
 /* Translators: how pop3 does "read-state" */
 N_("Read marks and flags stay on this computer.");
 /* Translators: how pop3 does "push" */
@@ -116,7 +142,9 @@ N_("Deleting or moving a message shows on every device.");
 /* Translators: how imap does "read-state" */
 N_("Read marks and flags are synced both ways.");
 /* Translators: how imap does "push" */
-N_("IDLE watches one folder, usually the Inbox; other folders are checked on a schedule.");
+N_("New mail in one folder, usually the Inbox, arrives at once; other folders are checked on a schedule.");
+/* Translators: completes "With IMAP, …", what is missing of "push"; a clause, lower case */
+N_("only the Inbox gets new mail at once, not your other folders");
 /* Translators: how imap does "contacts" */
 N_("IMAP carries mail only.");
 /* Translators: how imap does "calendar" */
@@ -147,8 +175,12 @@ N_("Read marks, flags and keywords are synced both ways.");
 N_("The server reports every change as it happens, for all mailboxes.");
 /* Translators: how jmap does "contacts" */
 N_("JMAP for Contacts is a newer standard; only some servers offer it.");
+/* Translators: completes "With JMAP, …", what is missing of "contacts"; a clause, lower case */
+N_("contacts sync only if your server offers JMAP for Contacts");
 /* Translators: how jmap does "calendar" */
 N_("JMAP for Calendars is a newer standard; only some servers offer it.");
+/* Translators: completes "With JMAP, …", what is missing of "calendar"; a clause, lower case */
+N_("calendars sync only if your server offers JMAP for Calendars");
 /* Translators: how jmap does "tasks" */
 N_("JMAP for Tasks is still a draft that servers do not offer.");
 /* Translators: how jmap does "notes" */
@@ -209,10 +241,14 @@ N_("Events are synced both ways.");
 N_("Tasks are synced both ways.");
 /* Translators: how eas does "notes" */
 N_("Notes sync only with servers that speak protocol version 14 or later.");
+/* Translators: completes "With Exchange ActiveSync, …", what is missing of "notes"; a clause, lower case */
+N_("notes sync only with newer Exchange servers");
 /* Translators: how eas does "send" */
 N_("Mail is sent over the same connection, with no separate SMTP set-up.");
 /* Translators: how eas does "offline-copy" */
 N_("The server can limit how far back mail and events are kept on a device.");
+/* Translators: completes "With Exchange ActiveSync, …", what is missing of "offline-copy"; a clause, lower case */
+N_("the server may limit how much older mail and events are kept here");
 /* Translators: the name of a protocol (ews) */
 N_("Exchange Web Services");
 /* Translators: what ews does, one sentence */
@@ -237,6 +273,8 @@ N_("Every calendar is synced both ways.");
 N_("Tasks are synced both ways.");
 /* Translators: how ews does "notes" */
 N_("Notes can be read and written as plain items, without their colour or position.");
+/* Translators: completes "With Exchange Web Services, …", what is missing of "notes"; a clause, lower case */
+N_("notes lose their colour and position");
 /* Translators: how ews does "send" */
 N_("Mail is sent over the same connection, with no separate SMTP set-up.");
 /* Translators: how ews does "offline-copy" */

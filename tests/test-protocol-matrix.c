@@ -175,6 +175,72 @@ test_matrix_facts (void)
                    ==, ACCORD_SUPPORT_YES);
 }
 
+static char *_mutate (const char *path,
+                      const char *replacement);
+
+static void
+test_matrix_losses (void)
+{
+  AccordProtocolMatrix *matrix = accord_protocol_matrix_get_default ();
+
+  /* Every column says what is lost without it, so a sentence never falls back to a
+   * note; a cell that is partial says what of it is missing. */
+  for (AccordCapability c = 0; c < ACCORD_N_CAPABILITIES; c++)
+    g_assert_cmpstr (accord_protocol_matrix_get_capability_loss (matrix, c), !=, "");
+
+  for (AccordProtocol p = ACCORD_PROTOCOL_IMAP; p < ACCORD_PROTOCOL_LOCAL; p++)
+    {
+      for (AccordCapability c = 0; c < ACCORD_N_CAPABILITIES; c++)
+        {
+          AccordSupport support = accord_protocol_matrix_get_support (matrix, p, c, NULL);
+          const char *loss = accord_protocol_matrix_get_loss (matrix, p, c);
+
+          g_test_message ("%s / %s", accord_protocol_to_string (p), accord_capability_to_string (c));
+          if (support == ACCORD_SUPPORT_YES)
+            g_assert_null (loss);
+          else if (support == ACCORD_SUPPORT_NO)
+            g_assert_cmpstr (loss, ==, accord_protocol_matrix_get_capability_loss (matrix, c));
+          else
+            g_assert_cmpstr (loss, !=, accord_protocol_matrix_get_capability_loss (matrix, c));
+        }
+    }
+
+  g_assert_cmpstr (accord_protocol_matrix_get_loss (matrix, ACCORD_PROTOCOL_POP3,
+                                                    ACCORD_CAPABILITY_DELETIONS),
+                   ==, "mail you delete or file here stays in other devices’ Inboxes");
+  g_assert_cmpstr (accord_protocol_matrix_get_loss (matrix, ACCORD_PROTOCOL_POP3,
+                                                    ACCORD_CAPABILITY_READ_STATE),
+                   ==, "read marks and flags stay on this computer");
+  /* Local syncs nothing, so it loses everything. */
+  g_assert_cmpstr (accord_protocol_matrix_get_loss (matrix, ACCORD_PROTOCOL_LOCAL,
+                                                    ACCORD_CAPABILITY_CONTACTS),
+                   ==, "contacts stay on this computer");
+}
+
+static void
+test_matrix_losses_optional (void)
+{
+  g_autoptr(AccordProtocolMatrix) matrix = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = _mutate ("capabilities.read-state.loss", NULL);
+  g_autofree char *without_cell = NULL;
+
+  matrix = accord_protocol_matrix_new_from_data (json, &error);
+  g_assert_no_error (error);
+  g_assert_null (accord_protocol_matrix_get_capability_loss (matrix, ACCORD_CAPABILITY_READ_STATE));
+  g_assert_null (accord_protocol_matrix_get_loss (matrix, ACCORD_PROTOCOL_POP3,
+                                                  ACCORD_CAPABILITY_READ_STATE));
+  g_clear_object (&matrix);
+
+  /* Without its own loss, a partial cell takes the column's. */
+  without_cell = _mutate ("protocols.pop3.capabilities.deletions.loss", NULL);
+  matrix = accord_protocol_matrix_new_from_data (without_cell, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (accord_protocol_matrix_get_loss (matrix, ACCORD_PROTOCOL_POP3,
+                                                    ACCORD_CAPABILITY_DELETIONS),
+                   ==, accord_protocol_matrix_get_capability_loss (matrix, ACCORD_CAPABILITY_DELETIONS));
+}
+
 static void
 test_matrix_scores (void)
 {
@@ -336,6 +402,8 @@ test_matrix_invalid (void)
     { "protocols", "[]", "protocols" },
     { "capabilities.notes", NULL, "notes" },
     { "capabilities.notes.gain", NULL, "gain" },
+    { "capabilities.notes.loss", "\"\"", "loss" },
+    { "protocols.pop3.capabilities.deletions.loss", "3", "loss" },
     { "capabilities.smell", "{\"label\": \"a\", \"description\": \"b\", \"gain\": \"c\"}", "smell" },
     { "version", "2", "version" },
     { "version", NULL, "version" },
@@ -379,6 +447,8 @@ main (int   argc,
   g_test_add_func ("/protocol-matrix/complete", test_matrix_complete);
   g_test_add_func ("/protocol-matrix/implemented", test_matrix_implemented);
   g_test_add_func ("/protocol-matrix/facts", test_matrix_facts);
+  g_test_add_func ("/protocol-matrix/losses", test_matrix_losses);
+  g_test_add_func ("/protocol-matrix/losses-optional", test_matrix_losses_optional);
   g_test_add_func ("/protocol-matrix/scores", test_matrix_scores);
   g_test_add_func ("/protocol-matrix/enums", test_matrix_enums);
   g_test_add_func ("/protocol-matrix/from-data", test_matrix_from_data);

@@ -23,6 +23,7 @@ typedef struct
 {
   AccordSupport  support;
   char          *note;
+  char          *loss; /* nullable: the column's loss applies */
 } Cell;
 
 typedef struct
@@ -40,6 +41,7 @@ typedef struct
   char *label;
   char *description;
   char *gain;
+  char *loss; /* nullable */
 } Column;
 
 struct _AccordProtocolMatrix
@@ -80,7 +82,10 @@ _row_free (Row *row)
   g_free (row->label);
   g_free (row->summary);
   for (guint i = 0; i < ACCORD_N_CAPABILITIES; i++)
-    g_free (row->cells[i].note);
+    {
+      g_free (row->cells[i].note);
+      g_free (row->cells[i].loss);
+    }
   g_free (row);
 }
 
@@ -96,6 +101,7 @@ accord_protocol_matrix_finalize (GObject *object)
       g_clear_pointer (&self->columns[i].label, g_free);
       g_clear_pointer (&self->columns[i].description, g_free);
       g_clear_pointer (&self->columns[i].gain, g_free);
+      g_clear_pointer (&self->columns[i].loss, g_free);
     }
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->row_ids, g_strfreev);
@@ -267,6 +273,20 @@ _get_string (JsonObject  *parent,
   return TRUE;
 }
 
+/* Like _get_string(), for a member that may be left out. */
+static gboolean
+_get_optional_string (JsonObject  *parent,
+                      const char  *name,
+                      const char  *where,
+                      char       **out,
+                      GError     **error)
+{
+  if (!json_object_has_member (parent, name))
+    return TRUE;
+
+  return _get_string (parent, name, where, out, error);
+}
+
 static gboolean
 _only_members (JsonObject          *object,
                const char          *where,
@@ -289,7 +309,7 @@ _load_columns (AccordProtocolMatrix  *self,
                JsonObject            *capabilities,
                GError               **error)
 {
-  static const char * const allowed[] = { "label", "description", "gain", NULL };
+  static const char * const allowed[] = { "label", "description", "gain", "loss", NULL };
   g_autoptr(GList) members = json_object_get_members (capabilities);
 
   for (const GList *l = members; l != NULL; l = l->next)
@@ -314,7 +334,8 @@ _load_columns (AccordProtocolMatrix  *self,
           !_only_members (object, where, allowed, error) ||
           !_get_string (object, "label", where, &column->label, error) ||
           !_get_string (object, "description", where, &column->description, error) ||
-          !_get_string (object, "gain", where, &column->gain, error))
+          !_get_string (object, "gain", where, &column->gain, error) ||
+          !_get_optional_string (object, "loss", where, &column->loss, error))
         return FALSE;
     }
 
@@ -392,7 +413,7 @@ _load_row (const char  *id,
 
   for (guint i = 0; i < ACCORD_N_CAPABILITIES; i++)
     {
-      static const char * const cell_allowed[] = { "support", "note", NULL };
+      static const char * const cell_allowed[] = { "support", "note", "loss", NULL };
       const char *column_id = accord_capability_to_string (i);
       g_autofree char *cell_where = g_strdup_printf ("%s.%s", where, column_id);
       g_autofree char *support = NULL;
@@ -407,7 +428,8 @@ _load_row (const char  *id,
       if (!(cell = _get_object (cells, column_id, where, error)) ||
           !_only_members (cell, cell_where, cell_allowed, error) ||
           !_get_string (cell, "support", cell_where, &support, error) ||
-          !_get_string (cell, "note", cell_where, &row->cells[i].note, error))
+          !_get_string (cell, "note", cell_where, &row->cells[i].note, error) ||
+          !_get_optional_string (cell, "loss", cell_where, &row->cells[i].loss, error))
         return NULL;
 
       if (!_support_from_string (support, &row->cells[i].support))
@@ -635,6 +657,23 @@ accord_protocol_matrix_get_capability_gain (AccordProtocolMatrix *self,
   return _translate (self->columns[capability].gain);
 }
 
+/**
+ * accord_protocol_matrix_get_capability_loss:
+ *
+ * Returns: (nullable): what is lost without @capability, as a clause that completes
+ *   "With POP3, …" ("read marks and flags stay on this computer"); %NULL when the
+ *   matrix does not say
+ */
+const char *
+accord_protocol_matrix_get_capability_loss (AccordProtocolMatrix *self,
+                                            AccordCapability      capability)
+{
+  g_return_val_if_fail (ACCORD_IS_PROTOCOL_MATRIX (self), NULL);
+  g_return_val_if_fail (capability < ACCORD_N_CAPABILITIES, NULL);
+
+  return _translate (self->columns[capability].loss);
+}
+
 static AccordSupport
 _row_support (const Row         *row,
               AccordCapability   capability,
@@ -669,6 +708,35 @@ accord_protocol_matrix_get_support (AccordProtocolMatrix  *self,
   g_return_val_if_fail (capability < ACCORD_N_CAPABILITIES, ACCORD_SUPPORT_NO);
 
   return _row_support (_find_protocol_row (self, protocol), capability, note);
+}
+
+/**
+ * accord_protocol_matrix_get_loss:
+ *
+ * What a person loses because @protocol does not fully provide @capability. A cell
+ * that provides it in part says itself what is missing; otherwise the column's loss
+ * applies. %ACCORD_PROTOCOL_LOCAL, which syncs nothing, loses every capability.
+ *
+ * Returns: (nullable): a clause that completes "With POP3, …", or %NULL when
+ *   @protocol fully provides @capability or the matrix does not say
+ */
+const char *
+accord_protocol_matrix_get_loss (AccordProtocolMatrix *self,
+                                 AccordProtocol        protocol,
+                                 AccordCapability      capability)
+{
+  const Row *row;
+
+  g_return_val_if_fail (ACCORD_IS_PROTOCOL_MATRIX (self), NULL);
+  g_return_val_if_fail (capability < ACCORD_N_CAPABILITIES, NULL);
+
+  row = _find_protocol_row (self, protocol);
+  if (row != NULL && row->cells[capability].support == ACCORD_SUPPORT_YES)
+    return NULL;
+  if (row != NULL && row->cells[capability].loss != NULL)
+    return _translate (row->cells[capability].loss);
+
+  return _translate (self->columns[capability].loss);
 }
 
 /**

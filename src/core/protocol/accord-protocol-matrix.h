@@ -78,11 +78,16 @@ const char             *accord_protocol_matrix_get_capability_description (Accor
                                                                            AccordCapability      capability);
 const char             *accord_protocol_matrix_get_capability_gain        (AccordProtocolMatrix *self,
                                                                            AccordCapability      capability);
+const char             *accord_protocol_matrix_get_capability_loss        (AccordProtocolMatrix *self,
+                                                                           AccordCapability      capability);
 
 AccordSupport           accord_protocol_matrix_get_support    (AccordProtocolMatrix *self,
                                                                AccordProtocol        protocol,
                                                                AccordCapability      capability,
                                                                const char          **note);
+const char             *accord_protocol_matrix_get_loss       (AccordProtocolMatrix *self,
+                                                               AccordProtocol        protocol,
+                                                               AccordCapability      capability);
 gboolean                accord_protocol_matrix_is_implemented (AccordProtocolMatrix *self,
                                                                AccordProtocol        protocol);
 const char             *accord_protocol_matrix_get_label      (AccordProtocolMatrix *self,
