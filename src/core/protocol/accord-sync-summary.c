@@ -185,7 +185,8 @@ _describe_sent_items (AccordProtocolMatrix *matrix,
   elsewhere = g_ptr_array_new ();
   if (accord_protocol_matrix_get_support (matrix, mail_in, sent, NULL) == ACCORD_SUPPORT_YES)
     {
-      g_ptr_array_add (elsewhere, (gpointer)accord_protocol_matrix_get_capability_gain (matrix, sent));
+      g_ptr_array_add (elsewhere,
+                       (gpointer)accord_protocol_matrix_get_capability_gain (matrix, sent));
       _append_sentence (after, _gains_sentence (accord_protocol_matrix_get_label (matrix, mail_in),
                                                 elsewhere));
     }
@@ -215,10 +216,12 @@ _describe_usable (AccordProtocolMatrix *matrix,
   for (guint i = 0; i < n_capabilities; i++)
     {
       AccordCapability capability = capabilities[i];
+      AccordSupport support = accord_protocol_matrix_get_support (matrix, protocol, capability, NULL);
       const char *loss;
 
-      if (accord_protocol_matrix_get_support (matrix, protocol, capability, NULL) == ACCORD_SUPPORT_YES)
-        g_ptr_array_add (gains, (gpointer)accord_protocol_matrix_get_capability_gain (matrix, capability));
+      if (support == ACCORD_SUPPORT_YES)
+        g_ptr_array_add (gains,
+                         (gpointer)accord_protocol_matrix_get_capability_gain (matrix, capability));
       else if ((loss = accord_protocol_matrix_get_loss (matrix, protocol, capability)) != NULL)
         g_ptr_array_add (losses, (gpointer)loss);
     }
@@ -318,7 +321,8 @@ accord_sync_summary_describe (AccordProtocolMatrix *matrix,
     {
       if (loss == NULL)
         return g_strdup (_("Nothing is synced: no server is set up."));
-      /* Translators: %s is what stays behind, e.g. "Without a server, contacts stay on this computer." */
+      /* Translators: %s is what stays behind, e.g.
+       * "Without a server, contacts stay on this computer." */
       return g_strdup_printf (_("Without a server, %s."), loss);
     }
 
