@@ -69,6 +69,7 @@ G_DEFINE_FINAL_TYPE (AccordDiscovery, accord_discovery, G_TYPE_OBJECT)
 
 enum {
   LOOKUP_ADDED,
+  VERIFYING,
   N_SIGNALS
 };
 
@@ -154,6 +155,18 @@ accord_discovery_class_init (AccordDiscoveryClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, ACCORD_TYPE_LOOKUP);
+
+  /**
+   * AccordDiscovery::verifying:
+   *
+   * The lookups are over; the servers found are being probed and signed in to.
+   */
+  signals[VERIFYING] =
+    g_signal_new ("verifying",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -720,6 +733,7 @@ _complete (AccordDiscovery *self)
       return;
     }
 
+  g_signal_emit (self, signals[VERIFYING], 0);
   cancellable = g_task_get_cancellable (task);
   self->verification = accord_verification_new (self->address, self->password);
   g_hash_table_iter_init (&iter, self->pins);

@@ -355,6 +355,15 @@ _timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* No such host, or nothing listening: the source does not exist for this domain,
+ * which is an answer, not a failure. Most domains have no autoconfig host. */
+static gboolean
+_is_nothing_there (const GError *error)
+{
+  return g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+}
+
 static void
 _run_cb (GObject      *object,
          GAsyncResult *result,
@@ -385,6 +394,8 @@ _run_cb (GObject      *object,
         }
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _set_outcome (self, ACCORD_LOOKUP_SKIPPED, _("Stopped: no longer needed"));
+      else if (_is_nothing_there (error))
+        _set_outcome (self, ACCORD_LOOKUP_NONE, error->message);
       else
         _set_outcome (self, ACCORD_LOOKUP_ERROR, error->message);
 
