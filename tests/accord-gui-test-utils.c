@@ -54,10 +54,9 @@ accord_gui_test_settle (void)
  * blank or failed render has one or two colours, a page has hundreds. */
 void
 accord_gui_test_save_png (GtkWidget  *widget,
-           const char *name)
+                          const char *name)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
@@ -72,8 +71,22 @@ accord_gui_test_save_png (GtkWidget  *widget,
   g_assert_cmpint (width, >, 100);
   g_assert_cmpint (height, >, 100);
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A widget waiting for a new layout paints nothing: a page that is still changing
+   * (rows arriving) gets a few more turns of the main loop. */
+  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      if (attempt > 0)
+        {
+          gboolean done = FALSE;
+
+          g_timeout_add (20, _timeout_cb, &done);
+          accord_gui_test_wait_for (_is_true, &done);
+        }
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
   g_assert_nonnull (node);
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
@@ -150,6 +163,27 @@ accord_gui_test_find_by_name (GtkWidget  *widget,
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = accord_gui_test_find_by_name (child, buildable_id);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The first label under @widget whose text contains @text. */
+GtkWidget *
+accord_gui_test_find_by_label (GtkWidget  *widget,
+                               const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = accord_gui_test_find_by_label (child, text);
 
       if (found != NULL)
         return found;

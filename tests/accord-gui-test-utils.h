@@ -21,5 +21,7 @@ void       accord_gui_test_collect_by_type (GtkWidget   *widget,
                                             GPtrArray   *found);
 GtkWidget *accord_gui_test_find_by_name    (GtkWidget   *widget,
                                             const char  *buildable_id);
+GtkWidget *accord_gui_test_find_by_label   (GtkWidget   *widget,
+                                            const char  *text);
 
 G_END_DECLS

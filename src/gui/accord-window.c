@@ -9,12 +9,14 @@
 
 #include "accord-account-row.h"
 #include "accord-window.h"
+#include "accord-wizard.h"
 
 struct _AccordWindow
 {
   AdwApplicationWindow  parent_instance;
 
   AccordAccountStore   *store;
+  AccordSecrets        *secrets;
   GSettings            *settings;
   GCancellable         *cancellable;
 
@@ -103,28 +105,32 @@ _load_cb (GObject      *object,
   _report_problems (self);
 }
 
-/* The setup assistant arrives with discovery; until then, say how to add an account. */
+static void
+on_account_added_cb (AccordWizard  *wizard,
+                     AccordAccount *account,
+                     AccordWindow  *self)
+{
+  g_autofree char *title = NULL;
+
+  /* Translators: %s is an email address */
+  title = g_strdup_printf (_("%s was added"), accord_account_get_address (account));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
 static void
 accord_window_add_account (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *parameter)
 {
   AccordWindow *self = ACCORD_WINDOW (widget);
-  AdwMessageDialog *dialog;
+  AccordWizard *wizard;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("Set Up an Account"),
-                                                       NULL));
-  adw_message_dialog_format_body (dialog,
-                                  _("The setup assistant that finds your settings from your "
-                                    "address is not ready yet. For now, add an account from a "
-                                    "terminal, for example:\n\n%s"),
-                                  "accordctl accounts add --address you@example.com "
-                                  "--imap imap.example.com --smtp smtp.example.com "
-                                  "--password-stdin");
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  adw_message_dialog_set_default_response (dialog, "close");
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (self->secrets == NULL)
+    self->secrets = accord_secrets_new ();
+
+  wizard = accord_wizard_new (GTK_WINDOW (self), self->store, self->secrets);
+  g_signal_connect_object (wizard, "account-added", G_CALLBACK (on_account_added_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (wizard));
 }
 
 static void
@@ -182,6 +188,7 @@ accord_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
+  g_clear_object (&self->secrets);
 
   G_OBJECT_CLASS (accord_window_parent_class)->dispose (object);
 }
