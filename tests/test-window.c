@@ -12,6 +12,7 @@
 
 #include "accord-account-row.h"
 #include "accord-application.h"
+#include "accord-comparison-dialog.h"
 #include "accord-gui-test-utils.h"
 #include "accord-test-utils.h"
 #include "accord-window.h"
@@ -71,9 +72,28 @@ _add_account (AccordAccountStore *store,
   g_assert_no_error (error);
 }
 
+static AccordComparisonDialog *
+_find_comparison_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ACCORD_IS_COMPARISON_DIALOG (window))
+        return ACCORD_COMPARISON_DIALOG (window);
+    }
+
+  g_assert_not_reached ();
+}
+
 static void
 test_window_states (void)
 {
+  AccordComparisonDialog *dialog;
+  AccordProtocol protocol;
+  GtkWidget *button;
   AccordAccountStore *store = accord_application_get_account_store (app);
   AccordWindow *window;
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
@@ -113,6 +133,26 @@ test_window_states (void)
   g_assert_true (gtk_widget_get_mapped (g_ptr_array_index (rows, 0)));
 
   accord_gui_test_save_png (GTK_WIDGET (window), "window-accounts.png");
+
+  /* "What syncs?" from the main menu shows every protocol, none chosen; from an
+   * account's row, that account's protocols. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.what-syncs", "s", ""));
+  accord_gui_test_settle ();
+  dialog = _find_comparison_dialog ();
+  g_assert_false (accord_comparison_view_get_choice (accord_comparison_dialog_get_view (dialog),
+                                                     ACCORD_SERVICE_MAIL_IN, &protocol));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  button = accord_gui_test_find_by_name (g_ptr_array_index (rows, 1), "what_syncs_button");
+  g_assert_nonnull (button);
+  gtk_widget_activate (button);
+  accord_gui_test_settle ();
+  dialog = _find_comparison_dialog ();
+  g_assert_true (accord_comparison_view_get_choice (accord_comparison_dialog_get_view (dialog),
+                                                    ACCORD_SERVICE_MAIL_IN, &protocol));
+  g_assert_cmpint (protocol, ==, ACCORD_PROTOCOL_POP3);
+  accord_gui_test_save_png (GTK_WIDGET (dialog), "window-what-syncs-account.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

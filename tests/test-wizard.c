@@ -122,6 +122,16 @@ _find (Fixture    *fixture,
   return widget;
 }
 
+static GtkWidget *
+_find_in_wizard (Fixture    *fixture,
+                 const char *id)
+{
+  GtkWidget *widget = accord_gui_test_find_by_name (GTK_WIDGET (fixture->wizard), id);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
 static void
 _type (Fixture    *fixture,
        const char *page,
@@ -229,7 +239,6 @@ test_discover_and_save (Fixture       *fixture,
   g_assert_cmpstr (accord_wizard_get_page (fixture->wizard), ==, "progress");
   accord_gui_test_collect_by_type (GTK_WIDGET (fixture->wizard), ACCORD_TYPE_LOOKUP_ROW, rows);
   g_assert_cmpuint (rows->len, >=, 8);
-  _save_pngs (fixture, "progress");
 
   _wait_page (fixture, "result");
   _save_pngs (fixture, "result");
@@ -269,6 +278,59 @@ test_discover_and_save (Fixture       *fixture,
 
   secret = _stored_secret (fixture, account, ACCORD_SERVICE_MAIL_IN);
   g_assert_cmpstr (secret, ==, PASSWORD);
+}
+
+static gboolean
+_some_row_done_and_some_running (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  gboolean done = FALSE, running = FALSE;
+
+  accord_gui_test_collect_by_type (GTK_WIDGET (fixture->wizard), ACCORD_TYPE_LOOKUP_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AccordLookup *lookup = accord_lookup_row_get_lookup (g_ptr_array_index (rows, i));
+
+      if (lookup == NULL)
+        continue;
+      if (accord_lookup_get_outcome (lookup) == ACCORD_LOOKUP_RUNNING)
+        running = TRUE;
+      else if (accord_lookup_get_outcome (lookup) == ACCORD_LOOKUP_FOUND)
+        done = TRUE;
+    }
+
+  return done && running;
+}
+
+static void
+test_progress_and_cancel (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  gboolean found_shown = FALSE;
+
+  /* slow.test's autoconfig host never answers: the page shows work in progress. */
+  _start (fixture, "alice@slow.test", PASSWORD);
+  accord_gui_test_wait_for (_some_row_done_and_some_running, fixture);
+  _save_pngs (fixture, "progress");
+
+  accord_gui_test_collect_by_type (GTK_WIDGET (fixture->wizard), ACCORD_TYPE_LOOKUP_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    found_shown |= g_str_has_prefix (accord_lookup_row_get_state (g_ptr_array_index (rows, i)),
+                                     "Found");
+  g_assert_true (found_shown);
+
+  /* Cancel stops everything at once, and the address is still there to fix. */
+  g_assert_cmpstr (accord_wizard_get_page (fixture->wizard), ==, "progress");
+  g_assert_true (gtk_widget_get_visible (_find_in_wizard (fixture, "cancel_button")));
+  gtk_widget_activate (_find_in_wizard (fixture, "cancel_button"));
+  _wait_page (fixture, "address");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (_find (fixture, "address", "address_row"))),
+                   ==, "alice@slow.test");
+  accord_gui_test_settle ();
+  g_assert_cmpstr (accord_wizard_get_page (fixture->wizard), ==, "address");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->store)), ==, 0);
 }
 
 static void
@@ -445,6 +507,9 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* What the application's resource base path does for its windows. */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/io/github/accordsync/Accord/icons");
 
   if (g_getenv ("ACCORD_WORLD_DIR") == NULL)
     {
@@ -455,6 +520,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/wizard/discover-and-save", test_discover_and_save);
+  ADD ("/wizard/progress-and-cancel", test_progress_and_cancel);
   ADD ("/wizard/confirm/redirect", test_redirect);
   ADD ("/wizard/confirm/certificate", test_certificate);
   ADD ("/wizard/confirm/insecure", test_insecure);

@@ -22,6 +22,7 @@ struct _AccordAccountRow
   AccordAccount *account;
 
   GtkBox        *protocols_box;
+  GtkButton     *what_syncs_button;
 };
 
 G_DEFINE_FINAL_TYPE (AccordAccountRow, accord_account_row, ADW_TYPE_ACTION_ROW)
@@ -106,6 +107,8 @@ _set_account (AccordAccountRow *self,
   g_signal_connect_object (account, "notify::address",
                            G_CALLBACK (_update_labels), self, G_CONNECT_SWAPPED);
   _update_labels (self);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->what_syncs_button), "s",
+                                    accord_account_get_id (account));
   g_signal_connect_object (account, "services-changed",
                            G_CALLBACK (_update_protocols), self, G_CONNECT_SWAPPED);
   _update_protocols (self);
@@ -180,6 +183,7 @@ accord_account_row_class_init (AccordAccountRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/accordsync/Accord/accord-account-row.ui");
   gtk_widget_class_bind_template_child (widget_class, AccordAccountRow, protocols_box);
+  gtk_widget_class_bind_template_child (widget_class, AccordAccountRow, what_syncs_button);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "accord-account-row.h"
+#include "accord-comparison-dialog.h"
 #include "accord-window.h"
 #include "accord-wizard.h"
 
@@ -131,6 +132,35 @@ accord_window_add_account (GtkWidget  *widget,
   wizard = accord_wizard_new (GTK_WINDOW (self), self->store, self->secrets);
   g_signal_connect_object (wizard, "account-added", G_CALLBACK (on_account_added_cb), self, 0);
   gtk_window_present (GTK_WINDOW (wizard));
+}
+
+/* The comparison of what each protocol syncs; for an account (its id as the
+ * parameter), with its protocols highlighted. */
+static void
+accord_window_what_syncs (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  AccordWindow *self = ACCORD_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  AccordComparisonDialog *dialog = accord_comparison_dialog_new (GTK_WINDOW (self));
+  AccordAccount *account = *id != '\0' ? accord_account_store_lookup (self->store, id) : NULL;
+
+  if (account != NULL)
+    {
+      AccordComparisonView *view = accord_comparison_dialog_get_view (dialog);
+
+      gtk_window_set_title (GTK_WINDOW (dialog), accord_account_get_display_name (account));
+      for (AccordServiceKind s = 0; s < ACCORD_N_SERVICES; s++)
+        {
+          AccordServiceConfig *config = accord_account_get_service (account, s);
+
+          accord_comparison_view_set_choice (view, s, config ? config->protocol
+                                                             : ACCORD_PROTOCOL_LOCAL);
+        }
+    }
+
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -261,6 +291,8 @@ accord_window_class_init (AccordWindowClass *klass)
                                    accord_window_add_account);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.add-account", NULL);
+  gtk_widget_class_install_action (widget_class, "win.what-syncs", "s",
+                                   accord_window_what_syncs);
 }
 
 /* Window state is a nicety: without the installed schema (running from a build

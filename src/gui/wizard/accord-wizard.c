@@ -91,12 +91,14 @@ _show_page (AccordWizard *self,
             const char   *page)
 {
   gboolean first = g_str_equal (page, "address");
+  gboolean working = g_str_equal (page, "progress");
   const char *forward = NULL;
   const char *action = NULL;
 
   gtk_stack_set_visible_child_name (self->stack, page);
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), !first);
-  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), first);
+  /* While Accord works, Cancel says what the button does: stop, and go back. */
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), !first && !working);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), first || working);
 
   if (g_str_equal (page, "confirm"))
     {
