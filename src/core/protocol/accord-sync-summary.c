@@ -27,12 +27,8 @@ accord_sync_summary_get_service_title (AccordServiceKind service)
     case ACCORD_SERVICE_MAIL_IN:
       return _("Incoming mail");
     case ACCORD_SERVICE_MAIL_OUT:
-      /* Translators: %1$s is a protocol, %2$s what stays behind, e.g.
-       * "POP3 cannot be used for outgoing mail, so mail cannot be sent." */
       return _("Outgoing mail");
     case ACCORD_SERVICE_CONTACTS:
-      /* Translators: %1$s is a protocol, %2$s what stays behind, e.g.
-       * "CalDAV cannot be used for contacts, so contacts stay on this computer." */
       return _("Contacts");
     case ACCORD_SERVICE_CALENDAR:
       return _("Calendar");

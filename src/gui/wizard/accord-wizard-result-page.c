@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "accord-comparison-view.h"
+#include "accord-sync-summary.h"
 #include "accord-wizard-result-page.h"
 
 /**
@@ -46,23 +47,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static const char *
-_service_title (AccordServiceKind service)
-{
-  switch (service)
-    {
-    case ACCORD_SERVICE_MAIL_IN:
-      return _("Incoming Mail");
-    case ACCORD_SERVICE_MAIL_OUT:
-      return _("Outgoing Mail");
-    case ACCORD_SERVICE_CONTACTS:
-      return _("Contacts");
-    case ACCORD_SERVICE_CALENDAR:
-    default:
-      return _("Calendar");
-    }
-}
 
 static const char *
 _security_words (AccordSecurity security)
@@ -334,7 +318,7 @@ _show_service (AccordWizardResultPage *self,
   if (choice == NULL)
     {
       row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _service_title (service));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), accord_sync_summary_get_service_title (service));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                    service >= ACCORD_SERVICE_CONTACTS
                                    ? _("Your provider offers no server for this: it stays "
@@ -359,7 +343,7 @@ _show_service (AccordWizardResultPage *self,
     }
 
   row = adw_combo_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _service_title (service));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), accord_sync_summary_get_service_title (service));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
