@@ -125,6 +125,7 @@ test_usage_errors (Fixture *f, gconstpointer data)
     { "accounts", "add", "--address", "a@example.com", "--imap", "::1", NULL },
     { "accounts", "add", "--address", "a@example.com", "--password-stdin", NULL },
     { "accounts", "add", "--address", "a@example.com", "--nonsense", NULL },
+    { "accounts", "add", "--address", "a@example.com", "--imap", "h", "--pinned-certificate", "ab:cd", NULL },
     { "accounts", "show", NULL },
     { "accounts", "remove", "a", "b", NULL },
     { "accounts", "list", "extra", NULL },
@@ -266,6 +267,9 @@ test_security_and_ports (Fixture *f, gconstpointer data)
   g_auto(Run) starttls = { 0, };
   g_auto(Run) show_plain = { 0, };
   g_auto(Run) show_starttls = { 0, };
+  g_auto(Run) pinned = { 0, };
+  g_auto(Run) show_pinned = { 0, };
+  g_autoptr(JsonNode) pinned_json = NULL;
   g_autoptr(JsonNode) plain_json = NULL;
   g_autoptr(JsonNode) starttls_json = NULL;
 
@@ -277,6 +281,7 @@ test_security_and_ports (Fixture *f, gconstpointer data)
 
   _run (f, NULL, &show_plain, "accounts", "show", "bob-example-org", "--json", NULL);
   plain_json = _parse_json (show_plain.out);
+  g_assert_true (json_object_get_null_member (_service_of (plain_json, "mail-in"), "pinned_certificate"));
   g_assert_cmpstr (json_object_get_string_member (_service_of (plain_json, "mail-in"), "protocol"),
                    ==, "pop3");
   g_assert_cmpstr (json_object_get_string_member (_service_of (plain_json, "mail-in"), "security"),
@@ -287,6 +292,17 @@ test_security_and_ports (Fixture *f, gconstpointer data)
                    ==, "::1");
   g_assert_cmpint (json_object_get_int_member (_service_of (plain_json, "mail-out"), "port"),
                    ==, 2525);
+
+  /* A certificate the person vouched for is kept, in lower case */
+  _run (f, NULL, &pinned, "accounts", "add", "--address", "dave@example.net", "--imap", "127.0.0.1",
+        "--pinned-certificate",
+        "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
+        NULL);
+  g_assert_cmpint (pinned.status, ==, 0);
+  _run (f, NULL, &show_pinned, "accounts", "show", "dave-example-net", "--json", NULL);
+  pinned_json = _parse_json (show_pinned.out);
+  g_assert_cmpstr (json_object_get_string_member (_service_of (pinned_json, "mail-in"), "pinned_certificate"),
+                   ==, "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89");
 
   /* A STARTTLS port without --security means STARTTLS, never plain text */
   _run (f, NULL, &starttls, "accounts", "add", "--address", "carol@example.net",

@@ -301,6 +301,20 @@ _address_is_valid (const char *address)
          strpbrk (address, " \t\r\n<>") == NULL && g_utf8_validate (address, -1, NULL);
 }
 
+/* "ab:cd:…", 32 pairs, in either case. */
+static gboolean
+_is_fingerprint (const char *text)
+{
+  if (strlen (text) != 32 * 3 - 1)
+    return FALSE;
+
+  for (guint i = 0; text[i] != '\0'; i++)
+    if (i % 3 == 2 ? text[i] != ':' : !g_ascii_isxdigit (text[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
 static int
 _accounts_add (int    argc,
                char **argv)
@@ -317,6 +331,7 @@ _accounts_add (int    argc,
   g_autofree char *pop3 = NULL;
   g_autofree char *smtp = NULL;
   g_autofree char *security = NULL;
+  g_autofree char *pinned = NULL;
   g_autofree char *id = NULL;
   g_autoptr(GPtrArray) in_out = g_ptr_array_new ();
   gboolean password_stdin = FALSE;
@@ -333,6 +348,9 @@ _accounts_add (int    argc,
     { "security", 0, 0, G_OPTION_ARG_STRING, &security,
       N_("tls, starttls or none (default: tls, or starttls on ports 143, 110 and 587)"),
       "tls|starttls|none" },
+    { "pinned-certificate", 0, 0, G_OPTION_ARG_STRING, &pinned,
+      N_("Trust the server certificate with this SHA-256 fingerprint, although it fails "
+         "verification"), N_("FINGERPRINT") },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
       N_("Read the password from standard input and keep it in the keyring"), NULL },
     { NULL }
@@ -359,6 +377,10 @@ _accounts_add (int    argc,
     return _accord_cli_usage_error (_("Choose either --imap or --pop3 to fetch mail, not both"));
   if (security != NULL && !accord_security_from_string (security, &security_value))
     return _accord_cli_usage_error (_("--security must be tls, starttls or none"));
+
+  if (pinned != NULL && !_is_fingerprint (pinned))
+    return _accord_cli_usage_error (_("--pinned-certificate takes a SHA-256 fingerprint: 32 "
+                                      "pairs of hex digits separated by colons"));
 
   if (security != NULL && security_value == ACCORD_SECURITY_NONE)
     fprintf (stderr, "%s\n",
@@ -391,6 +413,8 @@ _accounts_add (int    argc,
 
       config = _make_service (services[i].protocol, host, port, security,
                               username != NULL ? username : address);
+      if (pinned != NULL)
+        config->pinned_certificate = g_ascii_strdown (pinned, -1);
       accord_account_set_service (account, services[i].kind, config);
       g_ptr_array_add (in_out, config);
     }
