@@ -25,25 +25,6 @@ _store_cb (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static AccordAccountStore *
-_load_store (GError **error)
-{
-  g_autoptr(AccordAccountStore) store = accord_account_store_new (NULL);
-  g_autoptr(GAsyncResult) result = NULL;
-  const char * const *problems;
-
-  accord_account_store_load_async (store, NULL, _store_cb, &result);
-  _accord_cli_wait (&result);
-  if (!accord_account_store_load_finish (store, result, error))
-    return NULL;
-
-  problems = accord_account_store_get_problems (store);
-  for (guint i = 0; problems[i] != NULL; i++)
-    fprintf (stderr, _("accordctl: warning: skipped %s\n"), problems[i]);
-
-  return g_steal_pointer (&store);
-}
-
 /* Parses the options of one verb; returns FALSE with a usage message printed. */
 static gboolean
 _parse_options (const char    *parameter,
@@ -113,7 +94,7 @@ _accounts_list (int    argc,
   if (argc > 1)
     return _accord_cli_usage_error (_("“accounts list” takes no arguments"));
 
-  store = _load_store (&error);
+  store = _accord_cli_load_store (&error);
   if (store == NULL)
     return _accord_cli_failed ("%s", error->message);
 
@@ -176,7 +157,7 @@ _accounts_show (int    argc,
   if (argc != 2)
     return _accord_cli_usage_error (_("“accounts show” takes one account id"));
 
-  store = _load_store (&error);
+  store = _accord_cli_load_store (&error);
   if (store == NULL)
     return _accord_cli_failed ("%s", error->message);
 
@@ -391,7 +372,7 @@ _accounts_add (int    argc,
   services[1].text = pop3;
   services[2].text = smtp;
 
-  store = _load_store (&error);
+  store = _accord_cli_load_store (&error);
   if (store == NULL)
     return _accord_cli_failed ("%s", error->message);
 
@@ -458,7 +439,7 @@ _accounts_remove (int    argc,
   if (argc != 2)
     return _accord_cli_usage_error (_("“accounts remove” takes one account id"));
 
-  store = _load_store (&error);
+  store = _accord_cli_load_store (&error);
   if (store == NULL)
     return _accord_cli_failed ("%s", error->message);
 

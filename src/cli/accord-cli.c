@@ -171,3 +171,33 @@ _accord_cli_free_password (char *password)
     explicit_bzero (password, strlen (password));
   g_free (password);
 }
+
+/* Keeps the result of an async call for _accord_cli_wait(). */
+void
+_accord_cli_store_result_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The account store, loaded; files that could not be read are named on stderr. */
+AccordAccountStore *
+_accord_cli_load_store (GError **error)
+{
+  g_autoptr(AccordAccountStore) store = accord_account_store_new (NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  const char * const *problems;
+
+  accord_account_store_load_async (store, NULL, _accord_cli_store_result_cb, &result);
+  _accord_cli_wait (&result);
+  if (!accord_account_store_load_finish (store, result, error))
+    return NULL;
+
+  problems = accord_account_store_get_problems (store);
+  for (guint i = 0; problems[i] != NULL; i++)
+    fprintf (stderr, _("accordctl: warning: skipped %s\n"), problems[i]);
+
+  return g_steal_pointer (&store);
+}
+

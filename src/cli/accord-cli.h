@@ -8,6 +8,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "accord-core.h"
+
 G_BEGIN_DECLS
 
 /* accordctl's exit codes; scripts rely on them, so they never change meaning. */
@@ -27,12 +29,20 @@ int  _accord_cli_usage_error     (const char    *format,
 int  _accord_cli_failed          (const char    *format,
                                   ...) G_GNUC_PRINTF (1, 2);
 void _accord_cli_wait            (GAsyncResult **result);
+void _accord_cli_store_result_cb (GObject       *object,
+                                  GAsyncResult  *result,
+                                  gpointer       user_data);
+AccordAccountStore *_accord_cli_load_store (GError **error);
 void _accord_cli_print_json      (JsonNode      *node);
 char *_accord_cli_read_password  (GError       **error);
 void _accord_cli_free_password   (char          *password);
 int  _accord_cli_accounts        (int            argc,
                                   char         **argv);
 int  _accord_cli_discover        (int            argc,
+                                  char         **argv);
+int  _accord_cli_sync            (int            argc,
+                                  char         **argv);
+int  _accord_cli_status          (int            argc,
                                   char         **argv);
 
 G_END_DECLS

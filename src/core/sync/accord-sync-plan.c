@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "accord-sync-plan.h"
 
 /* What to do for one folder, worked out from three lists alone: the server's
@@ -39,6 +41,79 @@ accord_mail_flags_merge (AccordMailFlags base,
   /* A flag changed on one side takes that side's value; changed on both, both agree
    * (a flag has two values), so flipping the base gives it either way. */
   return base ^ changed;
+}
+
+/* Maildir letters and IMAP names, in the letters' alphabetical order. */
+static const struct {
+  char             letter;
+  const char      *imap;
+  AccordMailFlags  flag;
+} flag_names[] = {
+  { 'D', "\\Draft", ACCORD_MAIL_FLAG_DRAFT },
+  { 'F', "\\Flagged", ACCORD_MAIL_FLAG_FLAGGED },
+  { 'P', "$Forwarded", ACCORD_MAIL_FLAG_FORWARDED },
+  { 'R', "\\Answered", ACCORD_MAIL_FLAG_ANSWERED },
+  { 'S', "\\Seen", ACCORD_MAIL_FLAG_SEEN },
+  { 'T', "\\Deleted", ACCORD_MAIL_FLAG_DELETED },
+};
+
+AccordMailFlags
+accord_mail_flags_from_letters (const char *letters)
+{
+  AccordMailFlags flags = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
+    if (letters != NULL && strchr (letters, flag_names[i].letter) != NULL)
+      flags |= flag_names[i].flag;
+
+  return flags;
+}
+
+/**
+ * accord_mail_flags_to_letters:
+ * @letters: (out caller-allocates): filled with the Maildir letters, sorted
+ */
+void
+accord_mail_flags_to_letters (AccordMailFlags flags,
+                              char            letters[8])
+{
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
+    if (flags & flag_names[i].flag)
+      letters[n++] = flag_names[i].letter;
+  letters[n] = '\0';
+}
+
+AccordMailFlags
+accord_mail_flags_from_imap (const char * const *imap_flags)
+{
+  AccordMailFlags flags = 0;
+
+  for (guint i = 0; imap_flags != NULL && imap_flags[i] != NULL; i++)
+    for (guint j = 0; j < G_N_ELEMENTS (flag_names); j++)
+      if (g_ascii_strcasecmp (imap_flags[i], flag_names[j].imap) == 0)
+        flags |= flag_names[j].flag;
+
+  return flags;
+}
+
+/**
+ * accord_mail_flags_to_imap:
+ *
+ * Returns: (transfer full): the IMAP names of @flags
+ */
+GStrv
+accord_mail_flags_to_imap (AccordMailFlags flags)
+{
+  GStrv names = g_new0 (char *, G_N_ELEMENTS (flag_names) + 1);
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
+    if (flags & flag_names[i].flag)
+      names[n++] = g_strdup (flag_names[i].imap);
+
+  return names;
 }
 
 static void

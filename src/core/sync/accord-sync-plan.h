@@ -26,9 +26,14 @@ typedef enum /*< flags >*/
   ACCORD_MAIL_FLAG_FORWARDED = 1 << 5, /* $Forwarded, P */
 } AccordMailFlags;
 
-AccordMailFlags accord_mail_flags_merge (AccordMailFlags base,
-                                         AccordMailFlags local,
-                                         AccordMailFlags remote);
+AccordMailFlags accord_mail_flags_merge        (AccordMailFlags  base,
+                                                AccordMailFlags  local,
+                                                AccordMailFlags  remote);
+AccordMailFlags accord_mail_flags_from_letters (const char      *letters);
+void            accord_mail_flags_to_letters   (AccordMailFlags  flags,
+                                                char             letters[8]);
+AccordMailFlags accord_mail_flags_from_imap    (const char * const *imap_flags);
+GStrv           accord_mail_flags_to_imap      (AccordMailFlags  flags);
 
 /* One message as each side and the last sync know it. */
 typedef struct
