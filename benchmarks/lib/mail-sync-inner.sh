@@ -61,8 +61,8 @@ if "$ACCORDCTL" sync --help >/dev/null 2>&1; then
   export XDG_CONFIG_HOME=$work/accord-config XDG_DATA_HOME=$work/accord-data
   fingerprint=$(openssl s_client -connect 127.0.0.1:$ACCORD_TEST_IMAPS_PORT </dev/null 2>/dev/null \
                 | openssl x509 -noout -fingerprint -sha256 | sed 's/.*=//' | tr 'A-F' 'a-f')
-  echo alice-secret-1 | "$ACCORDCTL" accounts add --address alice@example.test --username alice \
-    --imap 127.0.0.1:$port --security tls --pinned-certificate "$fingerprint" --password-stdin > "$work/id"
+  "$ACCORDCTL" accounts add --address alice@example.test --username alice \
+    --imap 127.0.0.1:$port --security tls --pinned-certificate "$fingerprint" > "$work/id"
 fi
 
 measure () {  # TOOL PHASE COMMAND...
@@ -74,7 +74,7 @@ measure () {  # TOOL PHASE COMMAND...
 run_phase () {
   measure mbsync "$1" mbsync -c "$work/mbsyncrc" -a -q
   if [ "$accord" = yes ]; then
-    measure accord "$1" "$ACCORDCTL" sync --once "$(cat "$work/id")"
+    measure accord "$1" bash -c "echo alice-secret-1 | \"\$ACCORDCTL\" sync --once --password-stdin $(cat "$work/id")"
   fi
 }
 
