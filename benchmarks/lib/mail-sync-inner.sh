@@ -74,7 +74,8 @@ measure () {  # TOOL PHASE COMMAND...
 run_phase () {
   measure mbsync "$1" mbsync -c "$work/mbsyncrc" -a -q
   if [ "$accord" = yes ]; then
-    measure accord "$1" bash -c "echo alice-secret-1 | \"\$ACCORDCTL\" sync --once --password-stdin $(cat "$work/id")"
+    measure accord "$1" bash -c "echo alice-secret-1 | \"\$ACCORDCTL\" sync --once --measure-stall --password-stdin $(cat "$work/id")"
+    echo "# $LATENCY $1 $(grep -o 'main-loop stall: [0-9.]* ms' "$work/out" || echo 'main-loop stall: unknown')"
   fi
 }
 
