@@ -10,8 +10,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "accord-line-connection.h"
+#include "accord-net-utils.h"
 #include "accord-pop3-client.h"
-#include "accord-probe-private.h"
 
 /* Commands that may be on their way at once when the server announces PIPELINING;
  * enough to keep the line busy, few enough that a failure wastes little. */
@@ -119,7 +119,7 @@ _pop3_command_free (Pop3Command *cmd)
 {
   g_clear_object (&cmd->task);
   /* The line may carry a password. */
-  _accord_probe_wipe_free (cmd->line);
+  _accord_net_wipe_free (cmd->line);
   g_free (cmd->log_as);
   g_free (cmd->status);
   g_clear_pointer (&cmd->data, g_byte_array_unref);
@@ -326,13 +326,13 @@ static void _pop3_pump (AccordPop3Client *self);
 static gboolean
 _pop3_is_ok (const char *status)
 {
-  return _accord_probe_has_prefix (status, "+OK") && (status[3] == '\0' || status[3] == ' ');
+  return _accord_net_has_prefix (status, "+OK") && (status[3] == '\0' || status[3] == ' ');
 }
 
 static gboolean
 _pop3_is_err (const char *status)
 {
-  return _accord_probe_has_prefix (status, "-ERR") && (status[4] == '\0' || status[4] == ' ');
+  return _accord_net_has_prefix (status, "-ERR") && (status[4] == '\0' || status[4] == ' ');
 }
 
 /* The text after +OK or -ERR, or after "+" of a continuation. */
@@ -424,7 +424,7 @@ static GError *
 _pop3_protocol_error (AccordPop3Client *self,
                       const char       *line)
 {
-  g_autofree char *excerpt = _accord_probe_excerpt (line);
+  g_autofree char *excerpt = _accord_net_excerpt (line);
 
   return g_error_new (ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_PROTOCOL,
                       _("The answer of %s:%u does not follow the POP3 protocol: “%s”."),
@@ -671,7 +671,7 @@ static GError *
 _pop3_refused (AccordPop3Client *self,
                Pop3Command      *cmd)
 {
-  g_autofree char *excerpt = _accord_probe_excerpt (_pop3_text (cmd->status));
+  g_autofree char *excerpt = _accord_net_excerpt (_pop3_text (cmd->status));
 
   return g_error_new (ACCORD_POP3_ERROR, ACCORD_POP3_ERROR_REFUSED,
                       _("%s:%u refused %s: “%s”."),
@@ -851,7 +851,7 @@ _connect_stls_cb (AccordPop3Client *self,
 {
   if (!_pop3_is_ok (cmd->status))
     {
-      g_autofree char *excerpt = _accord_probe_excerpt (_pop3_text (cmd->status));
+      g_autofree char *excerpt = _accord_net_excerpt (_pop3_text (cmd->status));
 
       g_task_return_new_error (task, ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_NO_STARTTLS,
                                _("%s:%u offers STLS but refused to start it: “%s”. Accord "
@@ -897,7 +897,7 @@ _connect_greeting_cb (AccordPop3Client *self,
 {
   if (!_pop3_is_ok (cmd->status))
     {
-      g_autofree char *excerpt = _accord_probe_excerpt (_pop3_text (cmd->status));
+      g_autofree char *excerpt = _accord_net_excerpt (_pop3_text (cmd->status));
 
       g_task_return_new_error (task, ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_CONNECT,
                                _("%s:%u turned the connection away: “%s”."),
@@ -905,7 +905,7 @@ _connect_greeting_cb (AccordPop3Client *self,
       return;
     }
 
-  self->greeting = _accord_probe_excerpt (_pop3_text (cmd->status));
+  self->greeting = _accord_net_excerpt (_pop3_text (cmd->status));
   _pop3_send (self, task, "CAPA", NULL, CMD_MULTILINE, _connect_capa_cb);
 }
 
@@ -1007,8 +1007,8 @@ typedef struct
 static void
 _login_data_free (LoginData *data)
 {
-  _accord_probe_wipe_free (data->username);
-  _accord_probe_wipe_free (data->password);
+  _accord_net_wipe_free (data->username);
+  _accord_net_wipe_free (data->password);
   g_clear_error (&data->error);
   g_free (data);
 }
@@ -1054,7 +1054,7 @@ _login_result_cb (AccordPop3Client *self,
 {
   LoginData *data = g_task_get_task_data (task);
   const char *text = _pop3_text (cmd->status);
-  g_autofree char *excerpt = _accord_probe_excerpt (text);
+  g_autofree char *excerpt = _accord_net_excerpt (text);
 
   if (_pop3_is_ok (cmd->status))
     {
@@ -1073,9 +1073,9 @@ _login_result_cb (AccordPop3Client *self,
       return;
     }
 
-  if (_accord_probe_has_prefix (text, "[SYS/") ||
-      _accord_probe_has_prefix (text, "[IN-USE]") ||
-      _accord_probe_has_prefix (text, "[LOGIN-DELAY]"))
+  if (_accord_net_has_prefix (text, "[SYS/") ||
+      _accord_net_has_prefix (text, "[IN-USE]") ||
+      _accord_net_has_prefix (text, "[LOGIN-DELAY]"))
     _login_fail (self, task,
                  g_error_new (ACCORD_POP3_ERROR, ACCORD_POP3_ERROR_LOGIN,
                               _("%s:%u cannot log you in right now: “%s”."),
@@ -1097,7 +1097,7 @@ _login_auth_cb (AccordPop3Client *self,
 
   if (_pop3_is_err (cmd->status))
     {
-      g_autofree char *excerpt = _accord_probe_excerpt (_pop3_text (cmd->status));
+      g_autofree char *excerpt = _accord_net_excerpt (_pop3_text (cmd->status));
 
       _login_fail (self, task,
                    g_error_new (ACCORD_POP3_ERROR, ACCORD_POP3_ERROR_LOGIN,
@@ -1111,9 +1111,9 @@ _login_auth_cb (AccordPop3Client *self,
       return;
     }
 
-  payload = _accord_probe_sasl_plain (data->username, data->password);
+  payload = _accord_net_sasl_plain (data->username, data->password);
   _pop3_send (self, task, payload, "<credentials>", CMD_LOGIN | CMD_SASL, _login_result_cb);
-  _accord_probe_wipe_free (payload);
+  _accord_net_wipe_free (payload);
 }
 
 static void
@@ -1126,7 +1126,7 @@ _login_user_cb (AccordPop3Client *self,
 
   if (!_pop3_is_ok (cmd->status))
     {
-      g_autofree char *excerpt = _accord_probe_excerpt (_pop3_text (cmd->status));
+      g_autofree char *excerpt = _accord_net_excerpt (_pop3_text (cmd->status));
 
       /* Not the password's fault: USER itself or the name was refused. */
       _login_fail (self, task,
@@ -1138,7 +1138,7 @@ _login_user_cb (AccordPop3Client *self,
 
   line = g_strconcat ("PASS ", data->password, NULL);
   _pop3_send (self, task, line, "PASS <password>", CMD_LOGIN, _login_result_cb);
-  _accord_probe_wipe_free (line);
+  _accord_net_wipe_free (line);
 }
 
 /**
@@ -1714,7 +1714,7 @@ _quit_cb (AccordPop3Client *self,
 {
   if (!_pop3_is_ok (cmd->status))
     {
-      g_autofree char *excerpt = _accord_probe_excerpt (_pop3_text (cmd->status));
+      g_autofree char *excerpt = _accord_net_excerpt (_pop3_text (cmd->status));
 
       g_task_set_task_data (task,
                             g_error_new (ACCORD_POP3_ERROR, ACCORD_POP3_ERROR_REFUSED,

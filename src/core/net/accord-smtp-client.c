@@ -11,7 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "accord-line-connection.h"
-#include "accord-probe-private.h"
+#include "accord-net-utils.h"
 #include "accord-smtp-client.h"
 
 /* EHLO answers a few dozen lines; a server that sends far more talks without end. */
@@ -188,7 +188,7 @@ _smtp_command_free (SmtpCommand *cmd)
 {
   g_clear_object (&cmd->task);
   /* The line may carry a password. */
-  _accord_probe_wipe_free (cmd->line);
+  _accord_net_wipe_free (cmd->line);
   g_free (cmd->log_as);
   g_clear_pointer (&cmd->lines, g_ptr_array_unref);
   g_free (cmd);
@@ -517,7 +517,7 @@ static GError *
 _smtp_protocol_error (AccordSmtpClient *self,
                       const char       *line)
 {
-  g_autofree char *excerpt = _accord_probe_excerpt (line);
+  g_autofree char *excerpt = _accord_net_excerpt (line);
 
   return g_error_new (ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_PROTOCOL,
                       _("The answer of %s:%u does not follow the SMTP protocol: “%s”."),
@@ -1113,8 +1113,8 @@ typedef struct
 static void
 _login_data_free (LoginData *data)
 {
-  _accord_probe_wipe_free (data->username);
-  _accord_probe_wipe_free (data->password);
+  _accord_net_wipe_free (data->username);
+  _accord_net_wipe_free (data->password);
   g_clear_error (&data->error);
   g_free (data);
 }
@@ -1197,7 +1197,7 @@ _login_password_cb (AccordSmtpClient *self,
 
   encoded = g_base64_encode ((const guchar *) data->password, strlen (data->password));
   _smtp_send (self, task, encoded, "<password>", FALSE, _login_result_cb);
-  _accord_probe_wipe_free (encoded);
+  _accord_net_wipe_free (encoded);
 }
 
 static void
@@ -1244,12 +1244,12 @@ _login_start (AccordSmtpClient *self,
 
   if (_has_mechanism (self, "PLAIN"))
     {
-      char *payload = _accord_probe_sasl_plain (data->username, data->password);
+      char *payload = _accord_net_sasl_plain (data->username, data->password);
       char *line = g_strconcat ("AUTH PLAIN ", payload, NULL);
 
       _smtp_send (self, task, line, "AUTH PLAIN <credentials>", FALSE, _login_result_cb);
-      _accord_probe_wipe_free (line);
-      _accord_probe_wipe_free (payload);
+      _accord_net_wipe_free (line);
+      _accord_net_wipe_free (payload);
       return;
     }
 
@@ -1661,7 +1661,7 @@ _send_start (AccordSmtpClient *self,
 
   if (!_address_is_sendable (data->from, &non_ascii))
     {
-      g_autofree char *excerpt = _accord_probe_excerpt (data->from);
+      g_autofree char *excerpt = _accord_net_excerpt (data->from);
 
       _smtp_task_return (self, task,
                          g_error_new (ACCORD_SMTP_ERROR, ACCORD_SMTP_ERROR_INVALID_MESSAGE,
@@ -1673,7 +1673,7 @@ _send_start (AccordSmtpClient *self,
   for (guint i = 0; data->recipients[i] != NULL; i++)
     if (*data->recipients[i] == '\0' || !_address_is_sendable (data->recipients[i], &non_ascii))
       {
-        g_autofree char *excerpt = _accord_probe_excerpt (data->recipients[i]);
+        g_autofree char *excerpt = _accord_net_excerpt (data->recipients[i]);
 
         _smtp_task_return (self, task,
                            g_error_new (ACCORD_SMTP_ERROR, ACCORD_SMTP_ERROR_INVALID_MESSAGE,
