@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "accord-net-utils.h"
 #include "accord-probe-private.h"
 #include "accord-tls-utils.h"
 
@@ -17,81 +18,6 @@
  * that talks without end. */
 #define MAX_RESPONSE_SIZE  (256 * 1024)
 #define MAX_RESPONSE_LINES 1000
-
-void
-_accord_probe_wipe_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-
-  memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-/* Case-insensitive, as the keywords of all three protocols are. */
-gboolean
-_accord_probe_has_prefix (const char *line,
-                          const char *prefix)
-{
-  return g_ascii_strncasecmp (line, prefix, strlen (prefix)) == 0;
-}
-
-/**
- * _accord_probe_excerpt:
- *
- * Returns: (transfer full): @text as it may appear in a message to a person: valid
- *   UTF-8, no control characters, at most 120 characters
- */
-char *
-_accord_probe_excerpt (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-  GString *out = g_string_new (NULL);
-  const char *p;
-  guint n = 0;
-
-  for (p = valid; *p != '\0' && n < 120; p = g_utf8_next_char (p), n++)
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c))
-        g_string_append_c (out, ' ');
-      else
-        g_string_append_unichar (out, c);
-    }
-  if (*p != '\0')
-    g_string_append (out, "…");
-
-  return g_string_free (out, FALSE);
-}
-
-/**
- * _accord_probe_sasl_plain:
- *
- * Returns: (transfer full): the base64 of the SASL PLAIN message (RFC 4616), with no
- *   authorization identity; free it with _accord_probe_wipe_free()
- */
-char *
-_accord_probe_sasl_plain (const char *username,
-                          const char *password)
-{
-  gsize ulen = strlen (username);
-  gsize plen = strlen (password);
-  gsize len = 1 + ulen + 1 + plen;
-  guint8 *raw = g_malloc (len);
-  char *encoded;
-
-  raw[0] = '\0';
-  memcpy (raw + 1, username, ulen);
-  raw[1 + ulen] = '\0';
-  memcpy (raw + 2 + ulen, password, plen);
-
-  encoded = g_base64_encode (raw, len);
-  memset (raw, 0, len);
-  g_free (raw);
-
-  return encoded;
-}
 
 static gboolean
 _array_contains (GPtrArray  *array,
@@ -145,7 +71,7 @@ _accord_probe_set_login (ProbeOp          *op,
 {
   op->result->login = login;
   g_free (op->result->login_message);
-  op->result->login_message = message != NULL ? _accord_probe_excerpt (message) : NULL;
+  op->result->login_message = message != NULL ? _accord_net_excerpt (message) : NULL;
 }
 
 /**
@@ -195,7 +121,7 @@ _accord_probe_fail_unexpected (GTask      *task,
                                const char *answer)
 {
   ProbeOp *op = g_task_get_task_data (task);
-  g_autofree char *excerpt = _accord_probe_excerpt (answer);
+  g_autofree char *excerpt = _accord_net_excerpt (answer);
 
   g_task_return_new_error (task, ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_PROTOCOL,
                            _("The answer of %s:%u does not follow the %s protocol: “%s”. "
@@ -209,7 +135,7 @@ _accord_probe_fail_refused (GTask      *task,
                             const char *answer)
 {
   ProbeOp *op = g_task_get_task_data (task);
-  g_autofree char *excerpt = _accord_probe_excerpt (answer);
+  g_autofree char *excerpt = _accord_net_excerpt (answer);
 
   g_task_return_new_error (task, ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_CONNECT,
                            _("%s:%u turned the connection away: “%s”."),
@@ -224,7 +150,7 @@ _accord_probe_fail_no_starttls (GTask      *task,
 
   if (refusal != NULL)
     {
-      g_autofree char *excerpt = _accord_probe_excerpt (refusal);
+      g_autofree char *excerpt = _accord_net_excerpt (refusal);
 
       g_task_return_new_error (task, ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_NO_STARTTLS,
                                _("%s:%u offers STARTTLS but refused to start it: “%s”. "
@@ -362,7 +288,7 @@ _read_line_cb (GObject      *object,
     case PROBE_RESPONSE_POP3_MULTI:
       if (op->status == NULL)
         {
-          gboolean ok = _accord_probe_has_prefix (line, "+OK");
+          gboolean ok = _accord_net_has_prefix (line, "+OK");
 
           op->status = g_steal_pointer (&line);
           if (!ok)

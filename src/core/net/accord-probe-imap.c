@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "accord-net-utils.h"
 #include "accord-probe-private.h"
 
 /* The IMAP state of a run lives in ProbeOp; these say what is left to do. */
@@ -88,7 +89,7 @@ _imap_take_capabilities (ProbeOp    *op,
       if (*tokens[i] == '\0')
         continue;
       g_ptr_array_add (capabilities, tokens[i]);
-      if (_accord_probe_has_prefix (tokens[i], "AUTH="))
+      if (_accord_net_has_prefix (tokens[i], "AUTH="))
         g_ptr_array_add (mechanisms, tokens[i] + strlen ("AUTH="));
     }
 
@@ -155,7 +156,7 @@ _imap_capability_cb (GTask *task)
     {
       const char *line = g_ptr_array_index (op->lines, i);
 
-      if (_accord_probe_has_prefix (line, "* CAPABILITY "))
+      if (_accord_net_has_prefix (line, "* CAPABILITY "))
         g_string_append_printf (list, " %s", line + strlen ("* CAPABILITY "));
     }
   if (_imap_code_is (status.code, "CAPABILITY"))
@@ -252,9 +253,9 @@ _imap_authenticate_continue_cb (GTask *task)
       return;
     }
 
-  payload = _accord_probe_sasl_plain (op->username, op->password);
+  payload = _accord_net_sasl_plain (op->username, op->password);
   _accord_probe_send (task, payload, "<credentials>", PROBE_RESPONSE_IMAP, _imap_login_cb);
-  _accord_probe_wipe_free (payload);
+  _accord_net_wipe_free (payload);
 }
 
 /* A quoted string (RFC 3501 4.3); @s has no line breaks. */
@@ -291,12 +292,12 @@ _imap_login (GTask *task)
     {
       if (accord_probe_result_has_capability (op->result, "SASL-IR"))
         {
-          char *payload = _accord_probe_sasl_plain (op->username, op->password);
+          char *payload = _accord_net_sasl_plain (op->username, op->password);
           char *command = g_strconcat ("AUTHENTICATE PLAIN ", payload, NULL);
 
           _imap_command (task, command, "AUTHENTICATE PLAIN <credentials>", _imap_login_cb);
-          _accord_probe_wipe_free (command);
-          _accord_probe_wipe_free (payload);
+          _accord_net_wipe_free (command);
+          _accord_net_wipe_free (payload);
         }
       else
         {
@@ -320,8 +321,8 @@ _imap_login (GTask *task)
 
     command = g_strdup_printf ("LOGIN %s %s", user, password);
     _imap_command (task, command, "LOGIN <credentials>", _imap_login_cb);
-    _accord_probe_wipe_free (command);
-    _accord_probe_wipe_free (password);
+    _accord_net_wipe_free (command);
+    _accord_net_wipe_free (password);
   }
 }
 
@@ -390,7 +391,7 @@ _imap_greeting_cb (GTask *task)
     }
 
   g_free (op->result->greeting);
-  op->result->greeting = _accord_probe_excerpt (status.text);
+  op->result->greeting = _accord_net_excerpt (status.text);
 
   if (g_str_equal (status.status, "PREAUTH"))
     {

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "accord-net-utils.h"
 #include "accord-probe-private.h"
 
 static void _pop3_advance (GTask *task);
@@ -25,7 +26,7 @@ _pop3_text (const char *status)
 static gboolean
 _pop3_ok (const char *status)
 {
-  return _accord_probe_has_prefix (status, "+OK") && (status[3] == '\0' || status[3] == ' ');
+  return _accord_net_has_prefix (status, "+OK") && (status[3] == '\0' || status[3] == ' ');
 }
 
 static void
@@ -51,7 +52,7 @@ _pop3_capa_cb (GTask *task)
                 g_ptr_array_add (mechanisms, g_strdup (words[j]));
         }
     }
-  else if (!_accord_probe_has_prefix (op->status, "-ERR"))
+  else if (!_accord_net_has_prefix (op->status, "-ERR"))
     {
       _accord_probe_fail_unexpected (task, op->status);
       return;
@@ -80,9 +81,9 @@ _pop3_stls_cb (GTask *task)
 static AccordProbeLogin
 _pop3_classify_err (const char *text)
 {
-  if (_accord_probe_has_prefix (text, "[SYS/") ||
-      _accord_probe_has_prefix (text, "[IN-USE]") ||
-      _accord_probe_has_prefix (text, "[LOGIN-DELAY]"))
+  if (_accord_net_has_prefix (text, "[SYS/") ||
+      _accord_net_has_prefix (text, "[IN-USE]") ||
+      _accord_net_has_prefix (text, "[LOGIN-DELAY]"))
     return ACCORD_PROBE_LOGIN_FAILED;
 
   return ACCORD_PROBE_LOGIN_AUTH_FAILED;
@@ -98,7 +99,7 @@ _pop3_login_cb (GTask *task)
       op->logged_in = TRUE;
       _accord_probe_set_login (op, ACCORD_PROBE_LOGIN_OK, _pop3_text (op->status));
     }
-  else if (_accord_probe_has_prefix (op->status, "-ERR"))
+  else if (_accord_net_has_prefix (op->status, "-ERR"))
     {
       _accord_probe_set_login (op, _pop3_classify_err (_pop3_text (op->status)),
                                _pop3_text (op->status));
@@ -136,7 +137,7 @@ _pop3_user_cb (GTask *task)
 
   command = g_strconcat ("PASS ", op->password, NULL);
   _accord_probe_send (task, command, "PASS <password>", PROBE_RESPONSE_LINE, _pop3_login_cb);
-  _accord_probe_wipe_free (command);
+  _accord_net_wipe_free (command);
 }
 
 static void
@@ -154,13 +155,13 @@ _pop3_login (GTask *task)
 
   if (accord_probe_result_has_auth_mechanism (op->result, "PLAIN"))
     {
-      char *payload = _accord_probe_sasl_plain (op->username, op->password);
+      char *payload = _accord_net_sasl_plain (op->username, op->password);
       char *command = g_strconcat ("AUTH PLAIN ", payload, NULL);
 
       _accord_probe_send (task, command, "AUTH PLAIN <credentials>", PROBE_RESPONSE_LINE,
                           _pop3_login_cb);
-      _accord_probe_wipe_free (command);
-      _accord_probe_wipe_free (payload);
+      _accord_net_wipe_free (command);
+      _accord_net_wipe_free (payload);
       return;
     }
 
@@ -215,7 +216,7 @@ _pop3_greeting_cb (GTask *task)
 {
   ProbeOp *op = g_task_get_task_data (task);
 
-  if (_accord_probe_has_prefix (op->status, "-ERR"))
+  if (_accord_net_has_prefix (op->status, "-ERR"))
     {
       _accord_probe_fail_refused (task, _pop3_text (op->status));
       return;
@@ -227,7 +228,7 @@ _pop3_greeting_cb (GTask *task)
     }
 
   g_free (op->result->greeting);
-  op->result->greeting = _accord_probe_excerpt (_pop3_text (op->status));
+  op->result->greeting = _accord_net_excerpt (_pop3_text (op->status));
 
   _pop3_advance (task);
 }

@@ -82,12 +82,6 @@ void      _accord_probe_set_login        (ProbeOp           *op,
 void      _accord_probe_set_capabilities (ProbeOp           *op,
                                           GPtrArray         *capabilities,
                                           GPtrArray         *mechanisms);
-char     *_accord_probe_excerpt          (const char        *text);
-char     *_accord_probe_sasl_plain       (const char        *username,
-                                          const char        *password);
-gboolean  _accord_probe_has_prefix       (const char        *line,
-                                          const char        *prefix);
-void      _accord_probe_wipe_free        (char              *secret);
 
 void      _accord_probe_imap_start       (GTask             *task);
 void      _accord_probe_pop3_start       (GTask             *task);

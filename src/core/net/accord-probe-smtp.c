@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "accord-net-utils.h"
 #include "accord-probe-private.h"
 
 static void _smtp_advance (GTask *task);
@@ -135,7 +136,7 @@ _smtp_auth_login_password_cb (GTask *task)
 
   encoded = g_base64_encode ((const guchar *) op->password, strlen (op->password));
   _accord_probe_send (task, encoded, "<password>", PROBE_RESPONSE_SMTP, _smtp_auth_cb);
-  _accord_probe_wipe_free (encoded);
+  _accord_net_wipe_free (encoded);
 }
 
 static void
@@ -170,13 +171,13 @@ _smtp_login (GTask *task)
 
   if (accord_probe_result_has_auth_mechanism (op->result, "PLAIN"))
     {
-      char *payload = _accord_probe_sasl_plain (op->username, op->password);
+      char *payload = _accord_net_sasl_plain (op->username, op->password);
       char *command = g_strconcat ("AUTH PLAIN ", payload, NULL);
 
       _accord_probe_send (task, command, "AUTH PLAIN <credentials>", PROBE_RESPONSE_SMTP,
                           _smtp_auth_cb);
-      _accord_probe_wipe_free (command);
-      _accord_probe_wipe_free (payload);
+      _accord_net_wipe_free (command);
+      _accord_net_wipe_free (payload);
       return;
     }
 
@@ -244,7 +245,7 @@ _smtp_greeting_cb (GTask *task)
     }
 
   g_free (op->result->greeting);
-  op->result->greeting = _accord_probe_excerpt (text);
+  op->result->greeting = _accord_net_excerpt (text);
 
   _smtp_advance (task);
 }

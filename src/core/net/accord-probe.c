@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "accord-net-utils.h"
 #include "accord-probe-private.h"
 #include "accord-tls-utils.h"
 
@@ -256,7 +257,7 @@ _probe_op_free (ProbeOp *op)
   g_clear_object (&op->database);
   g_free (op->pin);
   g_free (op->username);
-  _accord_probe_wipe_free (op->password);
+  _accord_net_wipe_free (op->password);
   g_free (op->status);
   g_clear_pointer (&op->lines, g_ptr_array_unref);
   g_free (op);

@@ -9,6 +9,7 @@
 
 #include "accord-account-types.h"
 #include "accord-probe-error.h"
+#include "accord-smtp-envelope.h"
 
 G_BEGIN_DECLS
 
@@ -112,12 +113,6 @@ void                accord_smtp_client_quit_async           (AccordSmtpClient   
                                                              gpointer                   user_data);
 gboolean            accord_smtp_client_quit_finish          (AccordSmtpClient          *self,
                                                              GAsyncResult              *result,
-                                                             GError                   **error);
-
-gboolean            accord_smtp_envelope_from_message       (GBytes                    *message,
-                                                             char                     **from,
-                                                             GStrv                     *recipients,
-                                                             GBytes                   **to_send,
                                                              GError                   **error);
 
 G_END_DECLS
