@@ -106,10 +106,6 @@ _keyring_password (AccordAccount  *account,
   return NULL;
 }
 
-/* Goes to accord-cli.h, with the other verbs, when the verb is dispatched. */
-int _accord_cli_send (int    argc,
-                      char **argv);
-
 int
 _accord_cli_send (int    argc,
                   char **argv)

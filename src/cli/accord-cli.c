@@ -21,9 +21,11 @@ _print_help (FILE *out)
   fprintf (out, "  accounts show ID [--json]\n");
   fprintf (out, "  accounts add --address ADDRESS [--name NAME] [--username USER]\n"
                 "               [--imap HOST[:PORT] | --pop3 HOST[:PORT]] [--smtp HOST[:PORT]]\n"
-                "               [--security tls|starttls|none] [--password-stdin]\n");
+                "               [--security tls|starttls|none] [--pinned-certificate FP]\n"
+                "               [--password-stdin]\n");
   fprintf (out, "  accounts remove ID\n");
   fprintf (out, "  discover ADDRESS [--password-stdin] [--allow-redirect-to DOMAIN] [--json]\n");
+  fprintf (out, "  send FILE --account ID [--password-stdin]\n");
   fprintf (out, "  version\n\n");
   fprintf (out, "%s\n", _("Exit status: 0 done, 1 the operation failed, 2 the command was wrong,"));
   fprintf (out, "%s\n", _("3 discover found no way to receive mail."));
@@ -115,6 +117,9 @@ accord_cli_run (int    argc,
 
   if (g_str_equal (command, "discover"))
     return _accord_cli_discover (argc - 1, argv + 1);
+
+  if (g_str_equal (command, "send"))
+    return _accord_cli_send (argc - 1, argv + 1);
 
   return _accord_cli_usage_error (_("Unknown command “%s”"), command);
 }

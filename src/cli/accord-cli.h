@@ -40,6 +40,8 @@ int  _accord_cli_accounts        (int            argc,
                                   char         **argv);
 int  _accord_cli_discover        (int            argc,
                                   char         **argv);
+int  _accord_cli_send            (int            argc,
+                                  char         **argv);
 int  _accord_cli_sync            (int            argc,
                                   char         **argv);
 int  _accord_cli_status          (int            argc,
