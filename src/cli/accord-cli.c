@@ -26,6 +26,8 @@ _print_help (FILE *out)
   fprintf (out, "  accounts remove ID\n");
   fprintf (out, "  discover ADDRESS [--password-stdin] [--allow-redirect-to DOMAIN] [--json]\n");
   fprintf (out, "  send FILE --account ID [--password-stdin]\n");
+  fprintf (out, "  sync [ACCOUNT] [--once] [--password-stdin]\n");
+  fprintf (out, "  status [--json]\n");
   fprintf (out, "  version\n\n");
   fprintf (out, "%s\n", _("Exit status: 0 done, 1 the operation failed, 2 the command was wrong,"));
   fprintf (out, "%s\n", _("3 discover found no way to receive mail."));
@@ -120,6 +122,12 @@ accord_cli_run (int    argc,
 
   if (g_str_equal (command, "send"))
     return _accord_cli_send (argc - 1, argv + 1);
+
+  if (g_str_equal (command, "sync"))
+    return _accord_cli_sync (argc - 1, argv + 1);
+
+  if (g_str_equal (command, "status"))
+    return _accord_cli_status (argc - 1, argv + 1);
 
   return _accord_cli_usage_error (_("Unknown command “%s”"), command);
 }

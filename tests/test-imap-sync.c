@@ -1,0 +1,708 @@
+/* test-imap-sync.c
+ *
+ * Two-way IMAP ↔ Maildir sync against the harness's Dovecot: the initial sync, a
+ * no-op, changes on the server, changes here, flags changed on both sides, the
+ * deletion guard, and SIGKILL at many points of an initial and a two-way sync
+ * followed by a resume, after which both sides hold exactly the same messages.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+
+#include "accord-imap-client.h"
+#include "accord-imap-sync.h"
+#include "accord-maildir.h"
+#include "accord-sync-plan.h"
+#include "accord-sync-state.h"
+#include "accord-test-utils.h"
+
+static GTlsDatabase *database;
+
+typedef struct
+{
+  char             *dir;
+  AccordAccount    *account;
+  AccordImapClient *client;     /* the "other device" changing the server */
+  AccordMaildir    *maildir;
+  char             *folder;     /* a folder of the server's own for this test */
+} Fixture;
+
+static GAsyncResult *
+_wait (GAsyncResult **result)
+{
+  return accord_test_wait_result (result);
+}
+
+static const char *
+_env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  g_assert_nonnull (value);
+  return value;
+}
+
+static char *
+_fingerprint (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GByteArray) der = NULL;
+  g_autofree char *hex = NULL;
+  GString *out = g_string_new (NULL);
+  g_autofree char *path = g_build_filename (_env ("ACCORD_TEST_SERVERS_DIR"), "tls", "server.pem", NULL);
+
+  certificate = g_tls_certificate_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_object_get (certificate, "certificate", &der, NULL);
+  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+  for (guint i = 0; hex[i] != '\0'; i += 2)
+    g_string_append_printf (out, "%s%c%c", i > 0 ? ":" : "", hex[i], hex[i + 1]);
+  return g_string_free (out, FALSE);
+}
+
+static AccordImapClient *
+_connect (const char *user,
+          const char *password)
+{
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(GAsyncResult) logged_in = NULL;
+  g_autoptr(GError) error = NULL;
+  AccordImapClient *client;
+
+  accord_imap_client_connect_async (_env ("ACCORD_TEST_HOST"),
+                                    atoi (_env ("ACCORD_TEST_IMAPS_PORT")), ACCORD_SECURITY_TLS,
+                                    NULL, database, 30, NULL, accord_test_result_cb, &connected);
+  client = accord_imap_client_connect_finish (_wait (&connected), &error);
+  g_assert_no_error (error);
+  accord_imap_client_login_async (client, user, password, NULL, accord_test_result_cb, &logged_in);
+  accord_imap_client_login_finish (client, _wait (&logged_in), &error);
+  g_assert_no_error (error);
+  return client;
+}
+
+static GBytes *
+_message (const char *folder,
+          guint       n,
+          gsize       size)
+{
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text, "From: Test <test@example.test>\r\nTo: bob@example.test\r\n"
+                                "Subject: %s %u\r\nMessage-ID: <sync-%s-%u-%u@example.test>\r\n"
+                                "Date: Sun, 29 Nov 2026 10:00:00 +0000\r\n\r\n",
+                          folder, n, folder, n, g_random_int ());
+  while (text->len < size)
+    g_string_append_printf (text, "Line %u of message %u in %s.\r\n", (guint) text->len, n, folder);
+  return g_string_free_to_bytes (text);
+}
+
+static void
+_append (Fixture    *f,
+         const char *folder,
+         guint       n,
+         const char *flag)
+{
+  g_autoptr(GBytes) message = _message (folder, n, 600 + (n * 997) % 9000);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *flags[] = { flag, NULL };
+
+  accord_imap_client_append_async (f->client, folder, flag ? flags : NULL, 0, message, NULL,
+                                   accord_test_result_cb, &result);
+  accord_imap_client_append_finish (f->client, _wait (&result), NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+_create_folder (Fixture    *f,
+                const char *folder)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  accord_imap_client_create_async (f->client, folder, NULL, accord_test_result_cb, &result);
+  accord_imap_client_create_finish (f->client, _wait (&result), NULL);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(AccordServiceConfig) in = accord_service_config_new (ACCORD_PROTOCOL_IMAP);
+  static guint counter;
+
+  f->dir = accord_test_make_tmp_dir ();
+  f->folder = g_strdup_printf ("Test%u", ++counter);
+  f->client = _connect (_env ("ACCORD_TEST_USER2"), _env ("ACCORD_TEST_PASSWORD2"));
+  _create_folder (f, f->folder);
+
+  f->account = accord_account_new ("bob-example-test", _env ("ACCORD_TEST_EMAIL2"));
+  in->host = g_strdup (_env ("ACCORD_TEST_HOST"));
+  in->port = atoi (_env ("ACCORD_TEST_IMAPS_PORT"));
+  in->security = ACCORD_SECURITY_TLS;
+  in->username = g_strdup (_env ("ACCORD_TEST_USER2"));
+  in->pinned_certificate = _fingerprint ();
+  accord_account_set_service (f->account, ACCORD_SERVICE_MAIL_IN, in);
+
+  id = g_build_filename (f->dir, "mail", NULL);
+  f->maildir = accord_maildir_new (id);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  accord_imap_client_delete_async (f->client, f->folder, NULL, accord_test_result_cb, &result);
+  accord_imap_client_delete_finish (f->client, _wait (&result), NULL);
+  g_clear_object (&f->client);
+  g_clear_object (&f->maildir);
+  g_clear_object (&f->account);
+  accord_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->folder);
+}
+
+static const AccordImapSyncStats *
+_sync (Fixture        *f,
+       AccordImapSync **keep)
+{
+  g_autoptr(AccordImapSync) sync = accord_imap_sync_new (f->account, _env ("ACCORD_TEST_PASSWORD2"));
+  g_autofree char *root = g_build_filename (f->dir, "mail", NULL);
+  g_autofree char *state = g_build_filename (f->dir, "state.sqlite", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  accord_imap_sync_set_paths (sync, root, state);
+  accord_imap_sync_run_async (sync, NULL, accord_test_result_cb, &result);
+  accord_imap_sync_run_finish (sync, _wait (&result), &error);
+  g_assert_no_error (error);
+
+  *keep = g_steal_pointer (&sync);
+  return accord_imap_sync_get_stats (*keep);
+}
+
+static void
+_digest_remote_cb (AccordImapMessage *message,
+                   gpointer           user_data)
+{
+  GPtrArray *lines = user_data;
+  g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, message->body);
+  char letters[8];
+
+  accord_mail_flags_to_letters (accord_mail_flags_from_imap ((const char * const *) message->flags),
+                                letters);
+  g_ptr_array_add (lines, g_strdup_printf ("%s %s", hash, letters));
+}
+
+static int
+_compare_strings (gconstpointer a,
+                  gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+static char *
+_join_sorted (GPtrArray *lines)
+{
+  g_ptr_array_sort (lines, _compare_strings);
+  g_ptr_array_add (lines, NULL);
+  return g_strjoinv ("\n", (char **) lines->pdata);
+}
+
+/* One line per message, "body-hash flags", sorted: equal digests mean the same
+ * messages with the same flags, none lost or doubled. */
+static char *
+_remote_digest (const char *folder)
+{
+  g_autoptr(AccordImapClient) client = _connect (_env ("ACCORD_TEST_USER2"), _env ("ACCORD_TEST_PASSWORD2"));
+  g_autoptr(GAsyncResult) selected = NULL;
+  g_autoptr(GAsyncResult) fetched = NULL;
+  g_autoptr(AccordImapMailbox) mailbox = NULL;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  accord_imap_client_select_async (client, folder, NULL, TRUE, NULL, accord_test_result_cb, &selected);
+  mailbox = accord_imap_client_select_finish (client, _wait (&selected), &error);
+  g_assert_no_error (error);
+  if (mailbox->exists > 0)
+    {
+      accord_imap_client_fetch_bodies_async (client, "1:*", _digest_remote_cb, lines, NULL,
+                                             accord_test_result_cb, &fetched);
+      accord_imap_client_fetch_bodies_finish (client, _wait (&fetched), &error);
+      g_assert_no_error (error);
+    }
+
+  return _join_sorted (lines);
+}
+
+static char *
+_local_digest (Fixture    *f,
+               const char *folder)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+
+  files = accord_maildir_scan (f->maildir, folder, ACCORD_MAILDIR_SCAN_NONE, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < files->len; i++)
+    {
+      AccordMaildirMessage *file = g_ptr_array_index (files, i);
+      g_autoptr(GBytes) body = accord_maildir_read_message (f->maildir, folder, file->filename, NULL, &error);
+      g_autofree char *hash = NULL;
+      char letters[8];
+
+      g_assert_no_error (error);
+      hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
+      accord_mail_flags_to_letters (accord_mail_flags_from_letters (file->flags), letters);
+      g_ptr_array_add (lines, g_strdup_printf ("%s %s", hash, letters));
+    }
+
+  return _join_sorted (lines);
+}
+
+static void
+_assert_same (Fixture *f)
+{
+  g_autofree char *there = _remote_digest (f->folder);
+  g_autofree char *here = _local_digest (f, f->folder);
+
+  g_assert_cmpstr (here, ==, there);
+}
+
+static void
+_select (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(AccordImapMailbox) mailbox = NULL;
+  g_autoptr(GError) error = NULL;
+
+  accord_imap_client_select_async (f->client, f->folder, NULL, FALSE, NULL, accord_test_result_cb, &result);
+  mailbox = accord_imap_client_select_finish (f->client, _wait (&result), &error);
+  g_assert_no_error (error);
+}
+
+static void
+_store (Fixture    *f,
+        const char *uids,
+        gboolean    add,
+        const char *flag)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *flags[] = { flag, NULL };
+
+  accord_imap_client_store_flags_async (f->client, uids, add, flags, 0, NULL, accord_test_result_cb, &result);
+  accord_imap_client_store_flags_finish (f->client, _wait (&result), &error);
+  g_assert_no_error (error);
+}
+
+static void
+_expunge (Fixture    *f,
+          const char *uids)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  _store (f, uids, TRUE, "\\Deleted");
+  accord_imap_client_expunge_async (f->client, uids, NULL, accord_test_result_cb, &result);
+  accord_imap_client_expunge_finish (f->client, _wait (&result), &error);
+  g_assert_no_error (error);
+}
+
+static void
+_seed (Fixture *f,
+       guint    count)
+{
+  for (guint i = 0; i < count; i++)
+    _append (f, f->folder, i, i % 5 == 0 ? "\\Seen" : i % 7 == 0 ? "\\Flagged" : NULL);
+}
+
+static void
+test_initial_and_no_op (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) second = NULL;
+  const AccordImapSyncStats *stats;
+
+  _seed (f, 40);
+  stats = _sync (f, &first);
+  g_assert_cmpuint (stats->fetched, >=, 40);
+  g_assert_cmpuint (stats->folders_failed, ==, 0);
+  _assert_same (f);
+
+  stats = _sync (f, &second);
+  g_assert_cmpuint (stats->fetched, ==, 0);
+  g_assert_cmpuint (stats->uploaded, ==, 0);
+  g_assert_cmpuint (stats->flags_changed, ==, 0);
+  g_assert_cmpuint (stats->deleted_here + stats->deleted_there, ==, 0);
+  _assert_same (f);
+}
+
+static void
+test_server_changes (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) second = NULL;
+  const AccordImapSyncStats *stats;
+
+  _seed (f, 10);
+  _sync (f, &first);
+
+  _append (f, f->folder, 100, NULL);
+  _append (f, f->folder, 101, "\\Answered");
+  _select (f);
+  _store (f, "2:3", TRUE, "\\Seen");
+  _store (f, "1", FALSE, "\\Seen");
+  _expunge (f, "4");
+
+  stats = _sync (f, &second);
+  g_assert_cmpuint (stats->fetched, ==, 2);
+  g_assert_cmpuint (stats->deleted_here, ==, 1);
+  g_assert_cmpuint (stats->flags_changed, ==, 3);
+  _assert_same (f);
+}
+
+static void
+test_local_changes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) second = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) deliveries = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_delivery_free);
+  g_autoptr(GPtrArray) flag_changes = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_change_free);
+  g_autoptr(GPtrArray) removals = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_change_free);
+  g_autoptr(GError) error = NULL;
+  const AccordImapSyncStats *stats;
+
+  _seed (f, 10);
+  _sync (f, &first);
+
+  g_ptr_array_add (deliveries, accord_maildir_delivery_new (_message ("local", 1, 2000), "S", 0, NULL));
+  g_ptr_array_add (deliveries, accord_maildir_delivery_new (_message ("local", 2, 3000), NULL, 0, NULL));
+  accord_maildir_deliver (f->maildir, f->folder, deliveries, NULL, &error);
+  g_assert_no_error (error);
+
+  files = accord_maildir_scan (f->maildir, f->folder, ACCORD_MAILDIR_SCAN_NONE, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < files->len; i++)
+    {
+      AccordMaildirMessage *file = g_ptr_array_index (files, i);
+
+      if (file->uid == 5)
+        g_ptr_array_add (flag_changes, accord_maildir_change_new (file->filename, "FRS"));
+      else if (file->uid == 6)
+        g_ptr_array_add (removals, accord_maildir_change_new (file->filename, NULL));
+    }
+  g_assert_cmpuint (flag_changes->len, ==, 1);
+  g_assert_cmpuint (removals->len, ==, 1);
+  accord_maildir_set_flags (f->maildir, f->folder, flag_changes, NULL, &error);
+  g_assert_no_error (error);
+  accord_maildir_remove_messages (f->maildir, f->folder, removals, NULL, &error);
+  g_assert_no_error (error);
+
+  stats = _sync (f, &second);
+  g_assert_cmpuint (stats->uploaded, ==, 2);
+  g_assert_cmpuint (stats->deleted_there, ==, 1);
+  g_assert_cmpuint (stats->flags_changed, ==, 1);
+  _assert_same (f);
+}
+
+static void
+test_flags_both_sides (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) second = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_change_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *here = NULL;
+
+  _append (f, f->folder, 1, NULL);
+  _sync (f, &first);
+
+  /* Flagged on the other device, read here: both survive. */
+  _select (f);
+  _store (f, "1", TRUE, "\\Flagged");
+  files = accord_maildir_scan (f->maildir, f->folder, ACCORD_MAILDIR_SCAN_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (files->len, ==, 1);
+  g_ptr_array_add (changes, accord_maildir_change_new (((AccordMaildirMessage *) files->pdata[0])->filename, "S"));
+  accord_maildir_set_flags (f->maildir, f->folder, changes, NULL, &error);
+  g_assert_no_error (error);
+
+  _sync (f, &second);
+  _assert_same (f);
+  here = _local_digest (f, f->folder);
+  g_assert_true (g_str_has_suffix (here, " FS"));
+}
+
+static void
+test_deletion_guard (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) held = NULL;
+  g_autoptr(AccordImapSync) allowed = NULL;
+  g_autofree char *root = g_build_filename (f->dir, "mail", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "state.sqlite", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AccordSyncState) state = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+
+  _seed (f, 20);
+  _sync (f, &first);
+
+  _select (f);
+  _expunge (f, "1:12");
+
+  /* Twelve at once is over a threshold of five: held, asked, nothing deleted. */
+  held = accord_imap_sync_new (f->account, _env ("ACCORD_TEST_PASSWORD2"));
+  accord_imap_sync_set_paths (held, root, path);
+  accord_imap_sync_set_deletion_threshold (held, 5);
+  accord_imap_sync_run_async (held, NULL, accord_test_result_cb, &result);
+  accord_imap_sync_run_finish (held, _wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (accord_imap_sync_get_stats (held)->held_deletions, ==, 12);
+
+  files = accord_maildir_scan (f->maildir, f->folder, ACCORD_MAILDIR_SCAN_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (files->len, ==, 20);
+  state = accord_sync_state_open (path, NULL, &error);
+  g_assert_no_error (error);
+  decisions = accord_sync_state_list_decisions (state, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (decisions->len, >=, 1);
+  accord_sync_state_close (state);
+
+  /* Under the default threshold the server's deletions, reported again, go through. */
+  _sync (f, &allowed);
+  g_assert_cmpuint (accord_imap_sync_get_stats (allowed)->deleted_here, ==, 12);
+  _assert_same (f);
+}
+
+/* Crash safety: accordctl sync killed with SIGKILL at many points. */
+
+static gboolean
+_set_true_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static int
+_accordctl (Fixture     *f,
+            const char  *stdin_text,
+            guint        kill_after_ms,
+            const char  *first,
+            ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = g_build_filename (f->dir, "config", NULL);
+  g_autofree char *data = g_build_filename (f->dir, "data", NULL);
+  GOutputStream *in;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) _env ("ACCORDCTL"));
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+
+  in = g_subprocess_get_stdin_pipe (process);
+  if (stdin_text != NULL)
+    g_output_stream_write_all (in, stdin_text, strlen (stdin_text), NULL, NULL, NULL);
+  g_output_stream_close (in, NULL, NULL);
+
+  if (kill_after_ms > 0)
+    {
+      g_autoptr(GAsyncResult) exited = NULL;
+      gboolean late = FALSE;
+      guint timer = g_timeout_add (kill_after_ms, _set_true_cb, &late);
+
+      /* Killed at the given moment, unless it finished before. */
+      g_subprocess_wait_async (process, NULL, accord_test_result_cb, &exited);
+      while (exited == NULL && !late)
+        g_main_context_iteration (NULL, TRUE);
+      if (exited == NULL)
+        {
+          g_subprocess_force_exit (process);
+          _wait (&exited);
+          return -1;
+        }
+      g_source_remove (timer);
+      return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+    }
+
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+/* Runs accordctl sync --once, killed with SIGKILL after @after_ms unless it ended
+ * before; returns -1 when it was killed, else its exit status. */
+static int
+_sync_run (Fixture *f,
+           guint    after_ms)
+{
+  g_autofree char *password = g_strdup_printf ("%s\n", _env ("ACCORD_TEST_PASSWORD2"));
+
+  return _accordctl (f, password, after_ms, "sync", "--once", "--password-stdin",
+                     "bob-example-test", NULL);
+}
+
+/* Kills runs at random moments, at most @budget times, then lets one get through;
+ * counts the kills. */
+static void
+_kill_until_done (Fixture *f,
+                  GRand   *rand,
+                  guint    max_ms,
+                  guint    budget,
+                  guint   *kills)
+{
+  for (guint attempt = 0; attempt < budget; attempt++)
+    {
+      int status = _sync_run (f, g_rand_int_range (rand, 5, max_ms));
+
+      if (status == -1)
+        {
+          (*kills)++;
+          continue;
+        }
+      g_assert_cmpint (status, ==, 0);
+      return;
+    }
+
+  g_assert_cmpint (_sync_run (f, 0), ==, 0);
+}
+
+static void
+_local_two_way_changes (Fixture *f,
+                        guint    round)
+{
+  g_autoptr(GPtrArray) deliveries = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_delivery_free);
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) flags = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_change_free);
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_change_free);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 20; i++)
+    g_ptr_array_add (deliveries, accord_maildir_delivery_new (_message ("crash-local", round * 100 + i, 1500),
+                                                              i % 2 ? "S" : NULL, 0, NULL));
+  accord_maildir_deliver (f->maildir, f->folder, deliveries, NULL, &error);
+  g_assert_no_error (error);
+
+  files = accord_maildir_scan (f->maildir, f->folder, ACCORD_MAILDIR_SCAN_NONE, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < files->len; i++)
+    {
+      AccordMaildirMessage *file = g_ptr_array_index (files, i);
+
+      if (file->uid == 0)
+        continue;
+      if ((file->uid + round) % 41 == 0)
+        g_ptr_array_add (gone, accord_maildir_change_new (file->filename, NULL));
+      else if ((file->uid + round) % 7 == 0)
+        g_ptr_array_add (flags, accord_maildir_change_new (file->filename, round % 2 ? "FS" : "R"));
+    }
+  accord_maildir_set_flags (f->maildir, f->folder, flags, NULL, &error);
+  g_assert_no_error (error);
+  accord_maildir_remove_messages (f->maildir, f->folder, gone, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+_server_changes (Fixture *f,
+                 guint    round)
+{
+  g_autofree char *flag_set = g_strdup_printf ("%u:%u", 1 + round * 30, 60 + round * 30);
+  g_autofree char *gone = g_strdup_printf ("%u:%u", 200 + round * 10, 205 + round * 10);
+
+  _select (f);
+  for (guint i = 0; i < 25; i++)
+    _append (f, f->folder, 2000 + round * 100 + i, i % 3 ? NULL : "\\Seen");
+  _store (f, flag_set, round % 2 == 0, "\\Answered");
+  _expunge (f, gone);
+}
+
+static void
+test_crash_safety (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *mail = g_build_filename (f->dir, "data", "accord", "bob-example-test", "mail", NULL);
+  g_autofree char *fingerprint = _fingerprint ();
+  g_autofree char *imap = g_strdup_printf ("%s:%s", _env ("ACCORD_TEST_HOST"), _env ("ACCORD_TEST_IMAPS_PORT"));
+  GRand *rand = g_rand_new_with_seed (20261129);
+  guint initial_kills = 0;
+  guint kills = 0;
+
+  g_assert_cmpint (_accordctl (f, NULL, 0, "accounts", "add", "--address", _env ("ACCORD_TEST_EMAIL2"),
+                               "--username", _env ("ACCORD_TEST_USER2"), "--imap", imap,
+                               "--security", "tls", "--pinned-certificate", fingerprint, NULL), ==, 0);
+  g_clear_object (&f->maildir);
+  f->maildir = accord_maildir_new (mail);
+
+  /* The initial sync, killed at random moments until a run gets through. */
+  _seed (f, 1200);
+  _kill_until_done (f, rand, 250, 25, &initial_kills);
+  g_test_message ("initial sync: %u kills", initial_kills);
+  g_assert_cmpuint (initial_kills, >=, 10);
+  kills = initial_kills;
+
+  /* Changes on both sides at once, synced with kills, round after round. */
+  for (guint round = 0; round < 15 && kills < 60; round++)
+    {
+      _server_changes (f, round);
+      _local_two_way_changes (f, round);
+      _kill_until_done (f, rand, 250, 10, &kills);
+    }
+
+  g_test_message ("%u kills in all", kills);
+  g_assert_cmpuint (kills, >=, 50);
+  g_assert_cmpint (_sync_run (f, 0), ==, 0);
+  _assert_same (f);
+  g_rand_free (rand);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+  database = g_tls_file_database_new (_env ("ACCORD_TEST_CA_FILE"), &error);
+  g_assert_no_error (error);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/imap-sync/initial-and-no-op", test_initial_and_no_op);
+  ADD ("/imap-sync/server-changes", test_server_changes);
+  ADD ("/imap-sync/local-changes", test_local_changes);
+  ADD ("/imap-sync/flags-both-sides", test_flags_both_sides);
+  ADD ("/imap-sync/deletion-guard", test_deletion_guard);
+  ADD ("/imap-sync/crash-safety", test_crash_safety);
+#undef ADD
+
+  return g_test_run ();
+}
