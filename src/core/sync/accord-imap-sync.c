@@ -56,12 +56,13 @@ struct _AccordImapSync
   gboolean             qresync;
   gboolean             condstore;
   gboolean             uidplus;
+  GAsyncResult        *enabled;
 };
 
 G_DEFINE_FINAL_TYPE (AccordImapSync, accord_imap_sync, G_TYPE_OBJECT)
 
-#define FLUSH_BYTES (8 * 1024 * 1024)
-#define FLUSH_MESSAGES 1000
+#define FLUSH_BYTES (2 * 1024 * 1024)
+#define FLUSH_MESSAGES 500
 
 /* Waiting on the worker thread's own main context */
 
@@ -686,6 +687,58 @@ _hold (AccordImapSync *self,
     g_warning ("%s", error->message);
 }
 
+/* Whether the files here are exactly as last synced: same keys, same flags. */
+static gboolean
+_nothing_changed_here (AccordImapSync  *self,
+                       gint64           folder_id,
+                       const char      *folder,
+                       gboolean        *quiet,
+                       GCancellable    *cancellable,
+                       GError         **error)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GHashTable) synced = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) intents = NULL;
+
+  *quiet = FALSE;
+
+  intents = accord_sync_state_list_intents (self->state, error);
+  if (intents == NULL)
+    return FALSE;
+  for (guint i = 0; i < intents->len; i++)
+    if (((AccordStateIntent *) g_ptr_array_index (intents, i))->folder_id == folder_id)
+      return TRUE;
+
+  files = accord_maildir_scan (self->maildir, folder, ACCORD_MAILDIR_SCAN_NONE, cancellable, error);
+  rows = files ? accord_sync_state_list_messages (self->state, folder_id, error) : NULL;
+  if (rows == NULL)
+    return FALSE;
+
+  if (files->len != rows->len)
+    return TRUE;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AccordStateMessage *row = g_ptr_array_index (rows, i);
+
+      g_hash_table_insert (synced, row->key, row);
+    }
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      AccordMaildirMessage *file = g_ptr_array_index (files, i);
+      AccordStateMessage *row = g_hash_table_lookup (synced, file->key);
+
+      if (row == NULL ||
+          accord_mail_flags_from_letters (row->flags) != accord_mail_flags_from_letters (file->flags))
+        return TRUE;
+    }
+
+  *quiet = TRUE;
+  return TRUE;
+}
+
 static gboolean
 _sync_folder (AccordImapSync          *self,
               const AccordImapFolder  *remote_folder,
@@ -719,6 +772,27 @@ _sync_folder (AccordImapSync          *self,
   cursor = accord_sync_state_get_folder (self->state, folder_id, error);
   if (cursor == NULL)
     return FALSE;
+
+  /* LIST-STATUS said the server's side of the folder is as it was last time: when
+   * nothing changed here either, there is no need to select it at all, which makes a
+   * sync with nothing to do a handful of round trips whatever the number of folders. */
+  if (remote_folder->has_status && cursor->uidvalidity != 0 && cursor->highestmodseq != 0 &&
+      remote_folder->uidvalidity == cursor->uidvalidity &&
+      remote_folder->uidnext == cursor->uidnext &&
+      remote_folder->highestmodseq == cursor->highestmodseq)
+    {
+      gboolean quiet = FALSE;
+
+      if (!_nothing_changed_here (self, folder_id, folder, &quiet, cancellable, error))
+        goto out_fail;
+      if (quiet)
+        {
+          accord_sync_state_set_folder_status (self->state, folder_id,
+                                               g_get_real_time () / G_USEC_PER_SEC, NULL, NULL);
+          accord_state_folder_free (cursor);
+          return TRUE;
+        }
+    }
 
   use_qresync = self->qresync && cursor->uidvalidity != 0 && cursor->highestmodseq != 0;
   if (use_qresync)
@@ -914,16 +988,29 @@ _connect (AccordImapSync  *self,
 
   self->uidplus = accord_imap_client_has_capability (self->client, "UIDPLUS");
   self->condstore = accord_imap_client_has_capability (self->client, "CONDSTORE");
+  /* ENABLE goes out now and is read with the folder list's answer: one round trip
+   * for both. */
   if (accord_imap_client_has_capability (self->client, "QRESYNC"))
-    {
-      AWAIT_INIT (enabled);
+    accord_imap_client_enable_async (self->client, qresync, cancellable, _store_result_cb,
+                                     &self->enabled);
 
-      accord_imap_client_enable_async (self->client, qresync, cancellable, _store_result_cb, &enabled);
-      if (!accord_imap_client_enable_finish (self->client, _await (&enabled), error))
-        return FALSE;
-      self->qresync = accord_imap_client_is_enabled (self->client, "QRESYNC");
-    }
+  return TRUE;
+}
 
+static gboolean
+_finish_enable (AccordImapSync  *self,
+                GError         **error)
+{
+  g_autoptr(GAsyncResult) enabled = NULL;
+
+  if (!accord_imap_client_has_capability (self->client, "QRESYNC"))
+    return TRUE;
+
+  _await (&self->enabled);
+  enabled = g_steal_pointer (&self->enabled);
+  if (!accord_imap_client_enable_finish (self->client, enabled, error))
+    return FALSE;
+  self->qresync = accord_imap_client_is_enabled (self->client, "QRESYNC");
   return TRUE;
 }
 
@@ -942,6 +1029,8 @@ _sync (AccordImapSync  *self,
     return FALSE;
 
   accord_imap_client_list_async (self->client, cancellable, _store_result_cb, &listed);
+  if (!_finish_enable (self, error))
+    return FALSE;
   folders = accord_imap_client_list_finish (self->client, _await (&listed), error);
   if (folders == NULL)
     return FALSE;
@@ -997,13 +1086,12 @@ _run_in_thread (GTask        *task,
 
   g_main_context_push_thread_default (context);
   ok = _sync (self, cancellable, &error);
+  /* LOGOUT is said, not waited for: its answer tells nothing worth a round trip. */
   if (self->client != NULL && accord_imap_client_is_connected (self->client))
-    {
-      AWAIT_INIT (logged_out);
-
-      accord_imap_client_logout_async (self->client, NULL, _store_result_cb, &logged_out);
-      accord_imap_client_logout_finish (self->client, _await (&logged_out), NULL);
-    }
+    accord_imap_client_logout_async (self->client, NULL, NULL, NULL);
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_clear_object (&self->enabled);
   g_clear_object (&self->client);
   if (self->state != NULL)
     accord_sync_state_close (self->state);
