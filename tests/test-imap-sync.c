@@ -492,6 +492,53 @@ test_deletion_guard (Fixture       *f,
   _assert_same (f);
 }
 
+static void
+test_folders (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) second = NULL;
+  g_autoptr(AccordImapSync) third = NULL;
+  g_autoptr(GPtrArray) deliveries = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_delivery_free);
+  g_autofree char *there = g_strdup_printf ("%s-there", f->folder);
+  g_autofree char *here = g_strdup_printf ("%s-here", f->folder);
+  g_autofree char *digest = NULL;
+  g_autofree char *here_digest = NULL;
+  g_auto(GStrv) local = NULL;
+  g_autoptr(GAsyncResult) deleted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  _sync (f, &first);
+
+  /* A folder made on the server, and one made here with a message in it. */
+  _create_folder (f, there);
+  accord_maildir_ensure_folder (f->maildir, here, NULL, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (deliveries, accord_maildir_delivery_new (_message ("here", 1, 800), "S", 0, NULL));
+  accord_maildir_deliver (f->maildir, here, deliveries, NULL, &error);
+  g_assert_no_error (error);
+
+  _sync (f, &second);
+  local = accord_maildir_list_folders (f->maildir, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strv_contains ((const char * const *) local, there));
+  digest = _remote_digest (here);
+  here_digest = _local_digest (f, here);
+  g_assert_cmpstr (digest, ==, here_digest);
+  g_assert_cmpstr (digest, !=, "");
+
+  /* Removed on the server while empty: removed here too. */
+  accord_imap_client_delete_async (f->client, there, NULL, accord_test_result_cb, &deleted);
+  accord_imap_client_delete_finish (f->client, _wait (&deleted), &error);
+  g_assert_no_error (error);
+  _sync (f, &third);
+  g_clear_pointer (&local, g_strfreev);
+  local = accord_maildir_list_folders (f->maildir, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_strv_contains ((const char * const *) local, there));
+  g_assert_true (g_strv_contains ((const char * const *) local, here));
+}
+
 /* Crash safety: accordctl sync killed with SIGKILL at many points. */
 
 static gboolean
@@ -701,6 +748,7 @@ main (int   argc,
   ADD ("/imap-sync/local-changes", test_local_changes);
   ADD ("/imap-sync/flags-both-sides", test_flags_both_sides);
   ADD ("/imap-sync/deletion-guard", test_deletion_guard);
+  ADD ("/imap-sync/folders", test_folders);
   ADD ("/imap-sync/crash-safety", test_crash_safety);
 #undef ADD
 
