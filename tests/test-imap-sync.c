@@ -493,6 +493,69 @@ test_deletion_guard (Fixture       *f,
 }
 
 static void
+_collect_cb (AccordImapMessage *message,
+             gpointer           user_data)
+{
+  g_ptr_array_add (user_data, accord_imap_message_copy (message));
+}
+
+static void
+test_uidvalidity (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) second = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_imap_message_free);
+  g_autoptr(GAsyncResult) fetched = NULL;
+  g_autoptr(GAsyncResult) deleted = NULL;
+  g_autoptr(GError) error = NULL;
+  const AccordImapSyncStats *stats;
+
+  _seed (f, 12);
+  _sync (f, &first);
+
+  /* The folder is made anew on the server with the same messages and one more: a
+   * new UIDVALIDITY, new UIDs. */
+  _select (f);
+  accord_imap_client_fetch_bodies_async (f->client, "1:*", _collect_cb, messages, NULL,
+                                         accord_test_result_cb, &fetched);
+  accord_imap_client_fetch_bodies_finish (f->client, _wait (&fetched), &error);
+  g_assert_no_error (error);
+  /* Not the selected folder: a server closes the connection when that one goes. */
+  {
+    g_autoptr(GAsyncResult) inbox = NULL;
+    g_autoptr(AccordImapMailbox) mailbox = NULL;
+
+    accord_imap_client_select_async (f->client, "INBOX", NULL, TRUE, NULL, accord_test_result_cb, &inbox);
+    mailbox = accord_imap_client_select_finish (f->client, _wait (&inbox), &error);
+    g_assert_no_error (error);
+  }
+  accord_imap_client_delete_async (f->client, f->folder, NULL, accord_test_result_cb, &deleted);
+  accord_imap_client_delete_finish (f->client, _wait (&deleted), &error);
+  g_assert_no_error (error);
+  _create_folder (f, f->folder);
+  for (guint i = messages->len; i > 0; i--)
+    {
+      AccordImapMessage *message = g_ptr_array_index (messages, i - 1);
+      g_autoptr(GAsyncResult) appended = NULL;
+
+      accord_imap_client_append_async (f->client, f->folder, (const char * const *) message->flags,
+                                       message->internaldate, message->body, NULL,
+                                       accord_test_result_cb, &appended);
+      accord_imap_client_append_finish (f->client, _wait (&appended), NULL, &error);
+      g_assert_no_error (error);
+    }
+  _append (f, f->folder, 500, NULL);
+
+  /* Matched by Message-ID: only the new one comes down, nothing goes up. */
+  stats = _sync (f, &second);
+  g_assert_cmpuint (stats->fetched, ==, 1);
+  g_assert_cmpuint (stats->uploaded, ==, 0);
+  g_assert_cmpuint (stats->deleted_here, ==, 0);
+  _assert_same (f);
+}
+
+static void
 test_folders (Fixture       *f,
               gconstpointer  data)
 {
@@ -749,6 +812,7 @@ main (int   argc,
   ADD ("/imap-sync/flags-both-sides", test_flags_both_sides);
   ADD ("/imap-sync/deletion-guard", test_deletion_guard);
   ADD ("/imap-sync/folders", test_folders);
+  ADD ("/imap-sync/uidvalidity", test_uidvalidity);
   ADD ("/imap-sync/crash-safety", test_crash_safety);
 #undef ADD
 

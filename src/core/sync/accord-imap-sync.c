@@ -222,9 +222,10 @@ _flush_download (Download  *download,
   for (guint i = 0; ok && i < download->batch->len; i++)
     {
       AccordMaildirDelivery *delivery = g_ptr_array_index (download->batch, i);
+      g_autofree char *message_id = _message_id (delivery->data);
       AccordStateMessage row = { download->folder_id, delivery->uid, delivery->key,
                                  delivery->flags, (gint64) g_bytes_get_size (delivery->data),
-                                 NULL };
+                                 message_id };
 
       ok = accord_sync_state_put_message (self->state, &row, error);
     }
@@ -687,6 +688,78 @@ _hold (AccordImapSync *self,
     g_warning ("%s", error->message);
 }
 
+typedef struct
+{
+  AccordStateMessage *row;
+  GAsyncResult       *result;
+} Rematch;
+
+/* After a UIDVALIDITY change: the last sync's rows get the UIDs their Message-IDs have
+ * now, one SEARCH each; rows that match nothing are dropped, so their files
+ * count as new here, and the cursor starts over. */
+static gboolean
+_rematch (AccordImapSync  *self,
+          gint64           folder_id,
+          guint32          uidvalidity,
+          GCancellable    *cancellable,
+          GError         **error)
+{
+  g_autoptr(GPtrArray) rows = accord_sync_state_list_messages (self->state, folder_id, error);
+  g_autoptr(GArray) searches = NULL;
+  gboolean ok = TRUE;
+
+  if (rows == NULL)
+    return FALSE;
+
+  searches = g_array_sized_new (FALSE, TRUE, sizeof (Rematch), rows->len);
+  g_array_set_size (searches, rows->len);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Rematch *search = &g_array_index (searches, Rematch, i);
+      AccordStateMessage *row = g_ptr_array_index (rows, i);
+      g_autofree char *criteria = NULL;
+
+      search->row = row;
+      if (row->message_id == NULL || strchr (row->message_id, '"') != NULL)
+        continue;
+      criteria = g_strdup_printf ("HEADER Message-ID \"%s\"", row->message_id);
+      accord_imap_client_search_async (self->client, criteria, cancellable, _store_result_cb,
+                                       &search->result);
+      /* One at a time: the answers of pipelined SEARCHes carry no tag, and a server may
+       * run them side by side. */
+      _await (&search->result);
+    }
+
+  if (!accord_sync_state_begin (self->state, error))
+    ok = FALSE;
+  ok = ok && accord_sync_state_remove_all_messages (self->state, folder_id, error);
+  for (guint i = 0; i < searches->len; i++)
+    {
+      Rematch *search = &g_array_index (searches, Rematch, i);
+      g_autoptr(GArray) uids = NULL;
+
+      if (search->row->message_id == NULL || strchr (search->row->message_id, '"') != NULL)
+        continue;
+      uids = accord_imap_client_search_finish (self->client, _await (&search->result),
+                                               ok ? error : NULL);
+      g_clear_object (&search->result);
+      if (uids == NULL)
+        {
+          ok = FALSE;
+          continue;
+        }
+      if (ok && uids->len == 1)
+        {
+          AccordStateMessage row = *search->row;
+
+          row.uid = g_array_index (uids, guint32, 0);
+          ok = accord_sync_state_put_message (self->state, &row, error);
+        }
+    }
+  ok = ok && accord_sync_state_set_cursor (self->state, folder_id, uidvalidity, 0, 0, error);
+  return _commit_or_rollback (self->state, ok, error);
+}
+
 /* Whether the files here are exactly as last synced: same keys, same flags. */
 static gboolean
 _nothing_changed_here (AccordImapSync  *self,
@@ -809,17 +882,14 @@ _sync_folder (AccordImapSync          *self,
 
   if (cursor->uidvalidity != 0 && mailbox->uidvalidity != cursor->uidvalidity)
     {
-      /* The server renumbered the folder. Matching the files again by Message-ID is
-       * the way back; until that is done, nothing is changed on either side. */
-      g_autofree char *detail =
-        g_strdup_printf (_("The server renumbered the folder %s (its UIDVALIDITY changed); it is "
-                           "not synced until the files here are matched again"), folder);
-
-      accord_sync_state_add_decision (self->state, "uidvalidity", folder_id, detail, NULL);
-      accord_sync_state_set_folder_status (self->state, folder_id, g_get_real_time () / G_USEC_PER_SEC,
-                                           detail, NULL);
-      accord_state_folder_free (cursor);
-      return TRUE;
+      /* The server renumbered the folder: match what is here to the new UIDs by
+       * Message-ID, then list the folder in full as if for the first time; only what
+       * did not match is downloaded or uploaded. */
+      if (!_rematch (self, folder_id, mailbox->uidvalidity, cancellable, error))
+        goto out_fail;
+      use_qresync = FALSE;
+      cursor->uidvalidity = mailbox->uidvalidity;
+      cursor->highestmodseq = 0;
     }
 
   /* What changed on the server since the last sync. */
