@@ -6,8 +6,12 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "accord-imap-client.h"
 #include "accord-imap-sync.h"
@@ -403,6 +407,23 @@ _recover (AccordImapSync  *self,
   return TRUE;
 }
 
+/* When the file was written, for the message's date on the server; 0 when unknown. */
+static gint64
+_file_time (AccordImapSync             *self,
+            const char                 *folder,
+            const AccordMaildirMessage *file)
+{
+  g_autofree char *dir = accord_maildir_get_folder_path (self->maildir, folder, NULL);
+  g_autofree char *path = NULL;
+  GStatBuf info;
+
+  if (file->mtime > 0 || dir == NULL)
+    return file->mtime;
+
+  path = g_build_filename (dir, file->is_new ? "new" : "cur", file->filename, NULL);
+  return g_stat (path, &info) == 0 ? info.st_mtime : 0;
+}
+
 static gboolean
 _upload (AccordImapSync          *self,
          gint64                   folder_id,
@@ -434,7 +455,8 @@ _upload (AccordImapSync          *self,
 
   flags = accord_mail_flags_to_imap (accord_mail_flags_from_letters (file->flags));
   accord_imap_client_append_async (self->client, remote_name, (const char * const *) flags,
-                                   file->mtime, message, cancellable, _store_result_cb, &result);
+                                   _file_time (self, folder, file), message, cancellable,
+                                   _store_result_cb, &result);
   uid = accord_imap_client_append_finish (self->client, _await (&result), NULL, error);
   if (uid == 0 && *error != NULL)
     return FALSE;
@@ -936,7 +958,8 @@ _sync_folder (AccordImapSync          *self,
         }
     }
 
-  files = accord_maildir_scan (self->maildir, folder, ACCORD_MAILDIR_SCAN_STAT, cancellable, error);
+  /* No stat() per file: names carry the size, and only uploads need a date. */
+  files = accord_maildir_scan (self->maildir, folder, ACCORD_MAILDIR_SCAN_NONE, cancellable, error);
   if (files == NULL || !_recover (self, folder_id, files, cancellable, error))
     goto out_fail;
 
@@ -1303,6 +1326,16 @@ _stop_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gpointer
+_sync_thread (gpointer data)
+{
+  g_autoptr(GTask) task = data;
+
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+  _run_in_thread (task, g_task_get_source_object (task), NULL, g_task_get_cancellable (task));
+  return NULL;
+}
+
 static void
 _wait_in_thread (GTask        *task,
                  gpointer      source_object,
@@ -1515,7 +1548,9 @@ accord_imap_sync_run_async (AccordImapSync      *self,
   memset (&self->stats, 0, sizeof self->stats);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, accord_imap_sync_run_async);
-  g_task_run_in_thread (task, _run_in_thread);
+  /* A thread of its own, below the app's priority: a sync is background work, and a
+   * window's main loop must get the CPU first. */
+  g_thread_unref (g_thread_new ("accord-sync", _sync_thread, g_steal_pointer (&task)));
 }
 
 gboolean
