@@ -18,6 +18,7 @@
 #include "accord-maildir.h"
 #include "accord-sync-plan.h"
 #include "accord-sync-state.h"
+#include "accord-sync-worker.h"
 
 /**
  * AccordImapSync:
@@ -68,28 +69,6 @@ G_DEFINE_FINAL_TYPE (AccordImapSync, accord_imap_sync, G_TYPE_OBJECT)
 #define FLUSH_BYTES (2 * 1024 * 1024)
 #define FLUSH_MESSAGES 500
 
-/* Waiting on the worker thread's own main context */
-
-static void
-_store_result_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-_await (GAsyncResult **slot)
-{
-  GMainContext *context = g_main_context_get_thread_default ();
-
-  while (*slot == NULL)
-    g_main_context_iteration (context, TRUE);
-
-  return *slot;
-}
-
-#define AWAIT_INIT(name) g_autoptr(GAsyncResult) name = NULL
 
 /* UID sets */
 
@@ -290,8 +269,8 @@ _download (AccordImapSync  *self,
 
   download.batch = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_delivery_free);
   accord_imap_client_fetch_bodies_async (self->client, download.intent_uids, _on_message, &download,
-                                         cancellable, _store_result_cb, &result);
-  ok = accord_imap_client_fetch_bodies_finish (self->client, _await (&result), error);
+                                         cancellable, _accord_sync_store_result_cb, &result);
+  ok = accord_imap_client_fetch_bodies_finish (self->client, _accord_sync_await (&result), error);
 
   if (ok && download.error != NULL)
     {
@@ -373,8 +352,8 @@ _recover (AccordImapSync  *self,
               g_autofree char *criteria = g_strdup_printf ("HEADER Message-ID \"%s\"", parts[1]);
 
               accord_imap_client_search_async (self->client, criteria, cancellable,
-                                               _store_result_cb, &result);
-              found = accord_imap_client_search_finish (self->client, _await (&result), error);
+                                               _accord_sync_store_result_cb, &result);
+              found = accord_imap_client_search_finish (self->client, _accord_sync_await (&result), error);
               if (found == NULL)
                 return FALSE;
             }
@@ -456,8 +435,8 @@ _upload (AccordImapSync          *self,
   flags = accord_mail_flags_to_imap (accord_mail_flags_from_letters (file->flags));
   accord_imap_client_append_async (self->client, remote_name, (const char * const *) flags,
                                    _file_time (self, folder, file), message, cancellable,
-                                   _store_result_cb, &result);
-  uid = accord_imap_client_append_finish (self->client, _await (&result), NULL, error);
+                                   _accord_sync_store_result_cb, &result);
+  uid = accord_imap_client_append_finish (self->client, _accord_sync_await (&result), NULL, error);
   if (uid == 0 && *error != NULL)
     return FALSE;
 
@@ -498,8 +477,8 @@ _store_flags (AccordImapSync  *self,
   set = _uid_set (uids);
   names = accord_mail_flags_to_imap (flags);
   accord_imap_client_store_flags_async (self->client, set, add, (const char * const *) names, 0,
-                                        cancellable, _store_result_cb, &result);
-  return accord_imap_client_store_flags_finish (self->client, _await (&result), error);
+                                        cancellable, _accord_sync_store_result_cb, &result);
+  return accord_imap_client_store_flags_finish (self->client, _accord_sync_await (&result), error);
 }
 
 static gboolean
@@ -645,14 +624,14 @@ _apply_deletions (AccordImapSync  *self,
 
       /* Pipelined: the EXPUNGE follows the STORE without waiting for its answer. */
       accord_imap_client_store_flags_async (self->client, set, TRUE, (const char * const *) deleted,
-                                            0, cancellable, _store_result_cb, &stored);
+                                            0, cancellable, _accord_sync_store_result_cb, &stored);
       accord_imap_client_expunge_async (self->client, self->uidplus ? set : NULL, cancellable,
-                                        _store_result_cb, &expunged);
-      ok = accord_imap_client_store_flags_finish (self->client, _await (&stored), error);
+                                        _accord_sync_store_result_cb, &expunged);
+      ok = accord_imap_client_store_flags_finish (self->client, _accord_sync_await (&stored), error);
       if (ok)
-        ok = accord_imap_client_expunge_finish (self->client, _await (&expunged), error);
+        ok = accord_imap_client_expunge_finish (self->client, _accord_sync_await (&expunged), error);
       else
-        accord_imap_client_expunge_finish (self->client, _await (&expunged), NULL);
+        accord_imap_client_expunge_finish (self->client, _accord_sync_await (&expunged), NULL);
       if (!ok)
         return FALSE;
     }
@@ -745,11 +724,11 @@ _rematch (AccordImapSync  *self,
       if (row->message_id == NULL || strchr (row->message_id, '"') != NULL)
         continue;
       criteria = g_strdup_printf ("HEADER Message-ID \"%s\"", row->message_id);
-      accord_imap_client_search_async (self->client, criteria, cancellable, _store_result_cb,
+      accord_imap_client_search_async (self->client, criteria, cancellable, _accord_sync_store_result_cb,
                                        &search->result);
       /* One at a time: the answers of pipelined SEARCHes carry no tag, and a server may
        * run them side by side. */
-      _await (&search->result);
+      _accord_sync_await (&search->result);
     }
 
   if (!accord_sync_state_begin (self->state, error))
@@ -762,7 +741,7 @@ _rematch (AccordImapSync  *self,
 
       if (search->row->message_id == NULL || strchr (search->row->message_id, '"') != NULL)
         continue;
-      uids = accord_imap_client_search_finish (self->client, _await (&search->result),
+      uids = accord_imap_client_search_finish (self->client, _accord_sync_await (&search->result),
                                                ok ? error : NULL);
       g_clear_object (&search->result);
       if (uids == NULL)
@@ -897,8 +876,8 @@ _sync_folder (AccordImapSync          *self,
     }
 
   accord_imap_client_select_async (self->client, remote_folder->name, use_qresync ? &qresync : NULL,
-                                   FALSE, cancellable, _store_result_cb, &selected);
-  mailbox = accord_imap_client_select_finish (self->client, _await (&selected), error);
+                                   FALSE, cancellable, _accord_sync_store_result_cb, &selected);
+  mailbox = accord_imap_client_select_finish (self->client, _accord_sync_await (&selected), error);
   if (mailbox == NULL)
     goto out_fail;
 
@@ -944,8 +923,8 @@ _sync_folder (AccordImapSync          *self,
       AWAIT_INIT (fetched);
 
       accord_imap_client_fetch_flags_async (self->client, "1:*", 0, FALSE, cancellable,
-                                            _store_result_cb, &fetched);
-      listing = accord_imap_client_fetch_flags_finish (self->client, _await (&fetched), NULL, error);
+                                            _accord_sync_store_result_cb, &fetched);
+      listing = accord_imap_client_fetch_flags_finish (self->client, _accord_sync_await (&fetched), NULL, error);
       if (listing == NULL)
         goto out_fail;
       for (guint i = 0; i < listing->len; i++)
@@ -1066,17 +1045,17 @@ _connect (AccordImapSync  *self,
 
   accord_imap_client_connect_async (config->host, config->port, config->security,
                                     config->pinned_certificate, self->database,
-                                    ACCORD_IMAP_DEFAULT_TIMEOUT, cancellable, _store_result_cb,
+                                    ACCORD_IMAP_DEFAULT_TIMEOUT, cancellable, _accord_sync_store_result_cb,
                                     &connected);
-  self->client = accord_imap_client_connect_finish (_await (&connected), error);
+  self->client = accord_imap_client_connect_finish (_accord_sync_await (&connected), error);
   if (self->client == NULL)
     return FALSE;
 
   accord_imap_client_login_async (self->client,
                                   config->username ? config->username
                                                    : accord_account_get_address (self->account),
-                                  self->password, cancellable, _store_result_cb, &logged_in);
-  if (!accord_imap_client_login_finish (self->client, _await (&logged_in), error))
+                                  self->password, cancellable, _accord_sync_store_result_cb, &logged_in);
+  if (!accord_imap_client_login_finish (self->client, _accord_sync_await (&logged_in), error))
     return FALSE;
 
   self->uidplus = accord_imap_client_has_capability (self->client, "UIDPLUS");
@@ -1084,7 +1063,7 @@ _connect (AccordImapSync  *self,
   /* ENABLE goes out now and is read with the folder list's answer: one round trip
    * for both. */
   if (accord_imap_client_has_capability (self->client, "QRESYNC"))
-    accord_imap_client_enable_async (self->client, qresync, cancellable, _store_result_cb,
+    accord_imap_client_enable_async (self->client, qresync, cancellable, _accord_sync_store_result_cb,
                                      &self->enabled);
 
   return TRUE;
@@ -1099,7 +1078,7 @@ _finish_enable (AccordImapSync  *self,
   if (!accord_imap_client_has_capability (self->client, "QRESYNC"))
     return TRUE;
 
-  _await (&self->enabled);
+  _accord_sync_await (&self->enabled);
   enabled = g_steal_pointer (&self->enabled);
   if (!accord_imap_client_enable_finish (self->client, enabled, error))
     return FALSE;
@@ -1177,8 +1156,8 @@ _reconcile_folders (AccordImapSync  *self,
 
         if (delimiter != '/')
           g_strdelimit (name, "/", delimiter);
-        accord_imap_client_create_async (self->client, name, cancellable, _store_result_cb, &created);
-        if (!accord_imap_client_create_finish (self->client, _await (&created), error))
+        accord_imap_client_create_async (self->client, name, cancellable, _accord_sync_store_result_cb, &created);
+        if (!accord_imap_client_create_finish (self->client, _accord_sync_await (&created), error))
           return FALSE;
         relist = TRUE;
       }
@@ -1199,8 +1178,8 @@ _reconcile_folders (AccordImapSync  *self,
           AWAIT_INIT (deleted);
 
           accord_imap_client_delete_async (self->client, there->name, cancellable,
-                                           _store_result_cb, &deleted);
-          if (!accord_imap_client_delete_finish (self->client, _await (&deleted), error))
+                                           _accord_sync_store_result_cb, &deleted);
+          if (!accord_imap_client_delete_finish (self->client, _accord_sync_await (&deleted), error))
             return FALSE;
           accord_sync_state_remove_folder (self->state, folder->id, NULL);
           relist = TRUE;
@@ -1212,8 +1191,8 @@ _reconcile_folders (AccordImapSync  *self,
       AWAIT_INIT (listed);
 
       g_clear_pointer (folders, g_ptr_array_unref);
-      accord_imap_client_list_async (self->client, cancellable, _store_result_cb, &listed);
-      *folders = accord_imap_client_list_finish (self->client, _await (&listed), error);
+      accord_imap_client_list_async (self->client, cancellable, _accord_sync_store_result_cb, &listed);
+      *folders = accord_imap_client_list_finish (self->client, _accord_sync_await (&listed), error);
       if (*folders == NULL)
         return FALSE;
     }
@@ -1235,10 +1214,10 @@ _sync (AccordImapSync  *self,
   if (self->state == NULL || !_connect (self, cancellable, error))
     return FALSE;
 
-  accord_imap_client_list_async (self->client, cancellable, _store_result_cb, &listed);
+  accord_imap_client_list_async (self->client, cancellable, _accord_sync_store_result_cb, &listed);
   if (!_finish_enable (self, error))
     return FALSE;
-  folders = accord_imap_client_list_finish (self->client, _await (&listed), error);
+  folders = accord_imap_client_list_finish (self->client, _accord_sync_await (&listed), error);
   if (folders == NULL)
     return FALSE;
 
@@ -1360,8 +1339,8 @@ _wait_in_thread (GTask        *task,
     goto out;
 
   accord_imap_client_select_async (self->client, "INBOX", NULL, TRUE, cancellable,
-                                   _store_result_cb, &selected);
-  mailbox = accord_imap_client_select_finish (self->client, _await (&selected), &error);
+                                   _accord_sync_store_result_cb, &selected);
+  mailbox = accord_imap_client_select_finish (self->client, _accord_sync_await (&selected), &error);
   if (mailbox == NULL)
     goto out;
 
@@ -1372,8 +1351,8 @@ _wait_in_thread (GTask        *task,
   if (cancellable != NULL)
     cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (g_cancellable_cancel), stop, NULL);
 
-  accord_imap_client_idle_async (self->client, stop, _store_result_cb, &idled);
-  accord_imap_client_idle_finish (self->client, _await (&idled), &changed, &error);
+  accord_imap_client_idle_async (self->client, stop, _accord_sync_store_result_cb, &idled);
+  accord_imap_client_idle_finish (self->client, _accord_sync_await (&idled), &changed, &error);
 
   if (cancelled_id != 0)
     g_cancellable_disconnect (cancellable, cancelled_id);

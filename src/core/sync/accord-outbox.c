@@ -16,6 +16,7 @@
 #include "accord-maildir.h"
 #include "accord-outbox.h"
 #include "accord-smtp-client.h"
+#include "accord-sync-worker.h"
 
 /**
  * AccordOutbox:
@@ -65,28 +66,6 @@ G_DEFINE_FINAL_TYPE (AccordOutbox, accord_outbox, G_TYPE_OBJECT)
 #define TIMEOUT_SECONDS 120
 #define MAX_SUBJECT_CHARS 120
 
-/* Waiting on the worker thread's own main context */
-
-static void
-_store_result_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-_await (GAsyncResult **slot)
-{
-  GMainContext *context = g_main_context_get_thread_default ();
-
-  while (*slot == NULL)
-    g_main_context_iteration (context, TRUE);
-
-  return *slot;
-}
-
-#define AWAIT_INIT(name) g_autoptr(GAsyncResult) name = NULL
 
 static gboolean
 _commit_or_rollback (AccordSyncState  *state,
@@ -351,8 +330,8 @@ _connect (AccordOutbox  *self,
 
   accord_smtp_client_connect_async (config->host, config->port, config->security,
                                     config->pinned_certificate, self->database, TIMEOUT_SECONDS,
-                                    cancellable, _store_result_cb, &connected);
-  self->client = accord_smtp_client_connect_finish (_await (&connected), error);
+                                    cancellable, _accord_sync_store_result_cb, &connected);
+  self->client = accord_smtp_client_connect_finish (_accord_sync_await (&connected), error);
   if (self->client == NULL)
     return FALSE;
 
@@ -362,8 +341,8 @@ _connect (AccordOutbox  *self,
   accord_smtp_client_login_async (self->client,
                                   config->username ? config->username
                                                    : accord_account_get_address (self->account),
-                                  self->password, cancellable, _store_result_cb, &logged_in);
-  return accord_smtp_client_login_finish (self->client, _await (&logged_in), error);
+                                  self->password, cancellable, _accord_sync_store_result_cb, &logged_in);
+  return accord_smtp_client_login_finish (self->client, _accord_sync_await (&logged_in), error);
 }
 
 /* Errors after which the connection still takes the next message. */
@@ -445,8 +424,8 @@ _send_one (AccordOutbox  *self,
     return FALSE;
 
   accord_smtp_client_send_async (self->client, from, (const char * const *) recipients, to_send,
-                                 cancellable, _store_result_cb, &sent);
-  if (!accord_smtp_client_send_finish (self->client, _await (&sent), &local_error))
+                                 cancellable, _accord_sync_store_result_cb, &sent);
+  if (!accord_smtp_client_send_finish (self->client, _accord_sync_await (&sent), &local_error))
     {
       if (accord_smtp_error_is_permanent (local_error))
         {
@@ -575,8 +554,8 @@ _send_in_thread (GTask        *task,
       AWAIT_INIT (quit);
 
       /* Fails harmlessly on a connection that is gone already. */
-      accord_smtp_client_quit_async (self->client, NULL, _store_result_cb, &quit);
-      accord_smtp_client_quit_finish (self->client, _await (&quit), NULL);
+      accord_smtp_client_quit_async (self->client, NULL, _accord_sync_store_result_cb, &quit);
+      accord_smtp_client_quit_finish (self->client, _accord_sync_await (&quit), NULL);
     }
   g_clear_object (&self->client);
   if (self->state != NULL)

@@ -17,6 +17,7 @@
 #include "accord-pop3-client.h"
 #include "accord-pop3-sync.h"
 #include "accord-sync-state.h"
+#include "accord-sync-worker.h"
 
 /**
  * AccordPop3Sync:
@@ -95,28 +96,6 @@ _listed_free (Listed *listed)
   g_free (listed);
 }
 
-/* Waiting on the worker thread's own main context */
-
-static void
-_store_result_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-_await (GAsyncResult **slot)
-{
-  GMainContext *context = g_main_context_get_thread_default ();
-
-  while (*slot == NULL)
-    g_main_context_iteration (context, TRUE);
-
-  return *slot;
-}
-
-#define AWAIT_INIT(name) g_autoptr(GAsyncResult) name = NULL
 
 static gint64
 _now (void)
@@ -266,16 +245,16 @@ _connect (AccordPop3Sync  *self,
 
   accord_pop3_client_connect_async (config->host, config->port, config->security,
                                     config->pinned_certificate, self->database, TIMEOUT_SECONDS,
-                                    cancellable, _store_result_cb, &connected);
-  self->client = accord_pop3_client_connect_finish (_await (&connected), error);
+                                    cancellable, _accord_sync_store_result_cb, &connected);
+  self->client = accord_pop3_client_connect_finish (_accord_sync_await (&connected), error);
   if (self->client == NULL)
     return FALSE;
 
   accord_pop3_client_login_async (self->client,
                                   config->username ? config->username
                                                    : accord_account_get_address (self->account),
-                                  self->password, cancellable, _store_result_cb, &logged_in);
-  return accord_pop3_client_login_finish (self->client, _await (&logged_in), error);
+                                  self->password, cancellable, _accord_sync_store_result_cb, &logged_in);
+  return accord_pop3_client_login_finish (self->client, _accord_sync_await (&logged_in), error);
 }
 
 /* The server's messages, in its order, with the identity each is recorded under. */
@@ -293,11 +272,11 @@ _list (AccordPop3Sync  *self,
   AWAIT_INIT (uidl_result);
   AWAIT_INIT (list_result);
 
-  accord_pop3_client_uidl_async (self->client, cancellable, _store_result_cb, &uidl_result);
-  accord_pop3_client_list_async (self->client, cancellable, _store_result_cb, &list_result);
+  accord_pop3_client_uidl_async (self->client, cancellable, _accord_sync_store_result_cb, &uidl_result);
+  accord_pop3_client_list_async (self->client, cancellable, _accord_sync_store_result_cb, &list_result);
 
-  uidls = accord_pop3_client_uidl_finish (self->client, _await (&uidl_result), &local_error);
-  sizes = accord_pop3_client_list_finish (self->client, _await (&list_result),
+  uidls = accord_pop3_client_uidl_finish (self->client, _accord_sync_await (&uidl_result), &local_error);
+  sizes = accord_pop3_client_list_finish (self->client, _accord_sync_await (&list_result),
                                           uidls != NULL ? error : NULL);
   if (uidls == NULL)
     {
@@ -439,11 +418,11 @@ _fetch_batch (AccordPop3Sync  *self,
   /* Asked for all at once: with PIPELINING they come without a round trip each. */
   for (guint i = 0; i < batch->len; i++)
     accord_pop3_client_retr_async (self->client, ((Listed *) g_ptr_array_index (batch, i))->number,
-                                   cancellable, _store_result_cb, &results[i]);
+                                   cancellable, _accord_sync_store_result_cb, &results[i]);
   for (guint i = 0; i < batch->len; i++)
     {
       g_autoptr(GError) retr_error = NULL;
-      g_autoptr(GBytes) data = accord_pop3_client_retr_finish (self->client, _await (&results[i]),
+      g_autoptr(GBytes) data = accord_pop3_client_retr_finish (self->client, _accord_sync_await (&results[i]),
                                                                &retr_error);
 
       g_clear_object (&results[i]);
@@ -640,12 +619,12 @@ _delete_and_quit (AccordPop3Sync  *self,
 
   for (guint i = 0; i < doomed->len; i++)
     accord_pop3_client_dele_async (self->client, ((Listed *) g_ptr_array_index (doomed, i))->number,
-                                   cancellable, _store_result_cb, &results[i]);
+                                   cancellable, _accord_sync_store_result_cb, &results[i]);
   for (guint i = 0; i < doomed->len; i++)
     {
       g_autoptr(GError) one_error = NULL;
 
-      if (accord_pop3_client_dele_finish (self->client, _await (&results[i]), &one_error))
+      if (accord_pop3_client_dele_finish (self->client, _accord_sync_await (&results[i]), &one_error))
         g_ptr_array_add (deleted, g_ptr_array_index (doomed, i));
       /* Gone already, deleted by another session. */
       else if (!g_error_matches (one_error, ACCORD_POP3_ERROR, ACCORD_POP3_ERROR_REFUSED) &&
@@ -660,8 +639,8 @@ _delete_and_quit (AccordPop3Sync  *self,
     }
 
   /* Without deletions to commit, a QUIT that fails costs nothing. */
-  accord_pop3_client_quit_async (self->client, cancellable, _store_result_cb, &quit_result);
-  if (!accord_pop3_client_quit_finish (self->client, _await (&quit_result),
+  accord_pop3_client_quit_async (self->client, cancellable, _accord_sync_store_result_cb, &quit_result);
+  if (!accord_pop3_client_quit_finish (self->client, _accord_sync_await (&quit_result),
                                        deleted->len > 0 ? error : NULL))
     return deleted->len == 0;
 
