@@ -602,6 +602,111 @@ test_folders (Fixture       *f,
   g_assert_true (g_strv_contains ((const char * const *) local, here));
 }
 
+/* A relay to the server that cuts the connection after @down bytes from the server or
+ * @up bytes to it; returns its port. */
+static guint16
+_start_cut_relay (guint         down,
+                  guint         up,
+                  GSubprocess **relay)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "servers", "cut-relay.py", NULL);
+  g_autofree char *port_text = NULL;
+  g_autofree char *down_text = g_strdup_printf ("%u", down);
+  g_autofree char *up_text = g_strdup_printf ("%u", up);
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  guint16 port;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  address = g_inet_socket_address_new (loopback, 0);
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (socket, NULL);
+
+  port_text = g_strdup_printf ("%u", port);
+  *relay = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/usr/bin/python3", script,
+                             port_text, _env ("ACCORD_TEST_IMAPS_PORT"), down_text, up_text, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (*relay));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "ready");
+
+  return port;
+}
+
+static const AccordImapSyncStats *
+_sync_through (Fixture         *f,
+               guint16          port,
+               AccordImapSync **keep,
+               GError         **error)
+{
+  g_autoptr(AccordImapSync) sync = NULL;
+  g_autofree char *root = g_build_filename (f->dir, "mail", NULL);
+  g_autofree char *state = g_build_filename (f->dir, "state.sqlite", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  AccordServiceConfig *in = accord_account_get_service (f->account, ACCORD_SERVICE_MAIL_IN);
+  guint16 direct = in->port;
+
+  in->port = port;
+  sync = accord_imap_sync_new (f->account, _env ("ACCORD_TEST_PASSWORD2"));
+  accord_imap_sync_set_paths (sync, root, state);
+  accord_imap_sync_run_async (sync, NULL, accord_test_result_cb, &result);
+  accord_imap_sync_run_finish (sync, _wait (&result), error);
+  in->port = direct;
+
+  *keep = g_steal_pointer (&sync);
+  return accord_imap_sync_get_stats (*keep);
+}
+
+static void
+test_connection_cut (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(AccordImapSync) cut_down = NULL;
+  g_autoptr(AccordImapSync) resumed = NULL;
+  g_autoptr(AccordImapSync) cut_up = NULL;
+  g_autoptr(AccordImapSync) finished = NULL;
+  g_autoptr(GSubprocess) relay = NULL;
+  g_autoptr(GPtrArray) deliveries = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_delivery_free);
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  /* Cut in the middle of downloading: the sync fails, the next one resumes. */
+  _seed (f, 150);
+  port = _start_cut_relay (300 * 1024, 0, &relay);
+  _sync_through (f, port, &cut_down, &error);
+  g_assert_nonnull (error);
+  g_test_message ("cut while downloading: %s", error->message);
+  g_clear_error (&error);
+  g_subprocess_force_exit (relay);
+  g_clear_object (&relay);
+  _sync (f, &resumed);
+  _assert_same (f);
+
+  /* Cut in the middle of uploading: nothing is doubled on the server. */
+  for (guint i = 0; i < 40; i++)
+    g_ptr_array_add (deliveries, accord_maildir_delivery_new (_message ("cut-up", i, 20000), "S", 0, NULL));
+  accord_maildir_deliver (f->maildir, f->folder, deliveries, NULL, &error);
+  g_assert_no_error (error);
+  port = _start_cut_relay (0, 250 * 1024, &relay);
+  _sync_through (f, port, &cut_up, &error);
+  g_assert_nonnull (error);
+  g_test_message ("cut while uploading: %s", error->message);
+  g_clear_error (&error);
+  g_subprocess_force_exit (relay);
+  _sync (f, &finished);
+  _assert_same (f);
+}
+
 /* Crash safety: accordctl sync killed with SIGKILL at many points. */
 
 static gboolean
@@ -813,6 +918,7 @@ main (int   argc,
   ADD ("/imap-sync/deletion-guard", test_deletion_guard);
   ADD ("/imap-sync/folders", test_folders);
   ADD ("/imap-sync/uidvalidity", test_uidvalidity);
+  ADD ("/imap-sync/connection-cut", test_connection_cut);
   ADD ("/imap-sync/crash-safety", test_crash_safety);
 #undef ADD
 
