@@ -324,6 +324,17 @@ _seed (Fixture *f,
 }
 
 static void
+test_server_capabilities (Fixture       *f,
+                          gconstpointer  data)
+{
+  gboolean expected = g_strcmp0 (g_getenv ("ACCORD_TEST_IMAP_CONDSTORE"), "0") != 0;
+
+  /* The same tests run against a server with and without the extensions. */
+  g_assert_cmpint (accord_imap_client_has_capability (f->client, "CONDSTORE"), ==, expected);
+  g_assert_cmpint (accord_imap_client_has_capability (f->client, "QRESYNC"), ==, expected);
+}
+
+static void
 test_initial_and_no_op (Fixture       *f,
                         gconstpointer  data)
 {
@@ -911,6 +922,7 @@ main (int   argc,
   g_assert_no_error (error);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/imap-sync/server-capabilities", test_server_capabilities);
   ADD ("/imap-sync/initial-and-no-op", test_initial_and_no_op);
   ADD ("/imap-sync/server-changes", test_server_changes);
   ADD ("/imap-sync/local-changes", test_local_changes);
