@@ -567,6 +567,44 @@ test_uidvalidity (Fixture       *f,
 }
 
 static void
+test_local_move (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) second = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) moving = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_change_free);
+  g_autofree char *archive = g_strdup_printf ("%s-archive", f->folder);
+  g_autofree char *there = NULL;
+  g_autofree char *here = NULL;
+  g_autoptr(GError) error = NULL;
+  const AccordImapSyncStats *stats;
+
+  _seed (f, 6);
+  _create_folder (f, archive);
+  _sync (f, &first);
+
+  /* Two messages filed into another folder here (mutt's "save", aerc's "move"). */
+  files = accord_maildir_scan (f->maildir, f->folder, ACCORD_MAILDIR_SCAN_NONE, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    g_ptr_array_add (moving, accord_maildir_change_new (((AccordMaildirMessage *) files->pdata[i])->filename, NULL));
+  accord_maildir_move_messages (f->maildir, f->folder, moving, archive, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Moved on the server too, with MOVE: nothing uploaded, nothing deleted. */
+  stats = _sync (f, &second);
+  g_assert_cmpuint (stats->moved, ==, 2);
+  g_assert_cmpuint (stats->uploaded, ==, 0);
+  g_assert_cmpuint (stats->deleted_there, ==, 0);
+  _assert_same (f);
+  there = _remote_digest (archive);
+  here = _local_digest (f, archive);
+  g_assert_cmpstr (here, ==, there);
+  g_assert_cmpuint (strlen (here), >, 0);
+}
+
+static void
 test_folders (Fixture       *f,
               gconstpointer  data)
 {
@@ -929,6 +967,7 @@ main (int   argc,
   ADD ("/imap-sync/flags-both-sides", test_flags_both_sides);
   ADD ("/imap-sync/deletion-guard", test_deletion_guard);
   ADD ("/imap-sync/folders", test_folders);
+  ADD ("/imap-sync/local-move", test_local_move);
   ADD ("/imap-sync/uidvalidity", test_uidvalidity);
   ADD ("/imap-sync/connection-cut", test_connection_cut);
   ADD ("/imap-sync/crash-safety", test_crash_safety);

@@ -62,6 +62,7 @@ struct _AccordImapSync
   gboolean             condstore;
   gboolean             uidplus;
   GAsyncResult        *enabled;
+  const char          *recovering_folder;
 };
 
 G_DEFINE_FINAL_TYPE (AccordImapSync, accord_imap_sync, G_TYPE_OBJECT)
@@ -286,6 +287,14 @@ _download (AccordImapSync  *self,
   return ok;
 }
 
+/* The local name of the folder an intent belongs to. */
+static const char *
+intent_folder (AccordImapSync          *self,
+               const AccordStateIntent *intent)
+{
+  return self->recovering_folder;
+}
+
 /* After a crash: finish what the journal says was under way in @folder_id. */
 static gboolean
 _recover (AccordImapSync  *self,
@@ -371,6 +380,50 @@ _recover (AccordImapSync  *self,
                 if (g_str_equal (file->key, parts[0]))
                   ok = accord_sync_state_put_message (self->state, &row, error);
               }
+          ok = ok && accord_sync_state_remove_intent (self->state, intent->id, error);
+          if (!_commit_or_rollback (self->state, ok, error))
+            return FALSE;
+        }
+      else if (g_str_equal (intent->kind, "move"))
+        {
+          /* A move here was cut: each moved file is found on the server by its
+           * Message-ID, else it is left to be uploaded. */
+          g_auto(GStrv) keys = g_strsplit (intent->payload ? intent->payload : "", "\t", -1);
+          gboolean ok;
+
+          if (!accord_sync_state_begin (self->state, error))
+            return FALSE;
+          ok = TRUE;
+          for (guint j = 0; ok && j < files->len; j++)
+            {
+              AccordMaildirMessage *file = g_ptr_array_index (files, j);
+              g_autoptr(GBytes) message = NULL;
+              g_autofree char *message_id = NULL;
+              g_autofree char *criteria = NULL;
+              g_autoptr(GArray) found = NULL;
+              AWAIT_INIT (result);
+
+              if (!g_strv_contains ((const char * const *) keys, file->key))
+                continue;
+              message = accord_maildir_read_message (self->maildir, intent_folder (self, intent),
+                                                     file->filename, cancellable, NULL);
+              message_id = message ? _message_id (message) : NULL;
+              if (message_id == NULL)
+                continue;
+              criteria = g_strdup_printf ("HEADER Message-ID \"%s\"", message_id);
+              accord_imap_client_search_async (self->client, criteria, cancellable,
+                                               _accord_sync_store_result_cb, &result);
+              found = accord_imap_client_search_finish (self->client, _accord_sync_await (&result), error);
+              if (found == NULL)
+                ok = FALSE;
+              else if (found->len == 1)
+                {
+                  AccordStateMessage row = { folder_id, g_array_index (found, guint32, 0), file->key,
+                                             file->flags, file->size, message_id };
+
+                  ok = accord_sync_state_put_message (self->state, &row, error);
+                }
+            }
           ok = ok && accord_sync_state_remove_intent (self->state, intent->id, error);
           if (!_commit_or_rollback (self->state, ok, error))
             return FALSE;
@@ -939,6 +992,7 @@ _sync_folder (AccordImapSync          *self,
 
   /* No stat() per file: names carry the size, and only uploads need a date. */
   files = accord_maildir_scan (self->maildir, folder, ACCORD_MAILDIR_SCAN_NONE, cancellable, error);
+  self->recovering_folder = folder;
   if (files == NULL || !_recover (self, folder_id, files, cancellable, error))
     goto out_fail;
 
@@ -1200,6 +1254,224 @@ _reconcile_folders (AccordImapSync  *self,
   return TRUE;
 }
 
+typedef struct
+{
+  const AccordImapFolder *from;
+  const char             *to;      /* local name */
+  const AccordImapFolder *to_remote;
+  gint64                  from_id;
+  GArray                 *uids;    /* guint32, in @from */
+  GPtrArray              *files;   /* AccordMaildirMessage, in @to, same order */
+} Move;
+
+static void
+move_free (Move *move)
+{
+  g_array_unref (move->uids);
+  g_ptr_array_unref (move->files);
+  g_free (move);
+}
+
+static gboolean
+_move_one (AccordImapSync  *self,
+           Move            *move,
+           GCancellable    *cancellable,
+           GError         **error)
+{
+  g_autoptr(AccordImapMailbox) mailbox = NULL;
+  g_autoptr(GArray) source = NULL;
+  g_autoptr(GArray) dest = NULL;
+  g_autoptr(GString) keys = g_string_new (NULL);
+  g_autofree char *set = NULL;
+  gint64 to_id;
+  gint64 intent;
+  gboolean ok;
+  AWAIT_INIT (selected);
+  AWAIT_INIT (moved);
+
+  to_id = accord_sync_state_ensure_folder (self->state, move->to, move->to_remote->raw_name, error);
+  if (to_id == 0)
+    return FALSE;
+
+  for (guint i = 0; i < move->files->len; i++)
+    g_string_append_printf (keys, "%s%s", i > 0 ? "\t" : "",
+                            ((AccordMaildirMessage *) g_ptr_array_index (move->files, i))->key);
+  intent = accord_sync_state_add_intent (self->state, "move", to_id, keys->str, error);
+  if (intent == 0)
+    return FALSE;
+
+  accord_imap_client_select_async (self->client, move->from->name, NULL, FALSE, cancellable,
+                                   _accord_sync_store_result_cb, &selected);
+  mailbox = accord_imap_client_select_finish (self->client, _accord_sync_await (&selected), error);
+  if (mailbox == NULL)
+    return FALSE;
+
+  set = _uid_set (move->uids);
+  accord_imap_client_move_async (self->client, set, move->to_remote->name, cancellable,
+                                 _accord_sync_store_result_cb, &moved);
+  if (!accord_imap_client_move_finish_full (self->client, _accord_sync_await (&moved), NULL,
+                                            &source, &dest, error))
+    return FALSE;
+
+  /* COPYUID pairs the old UIDs with the new ones; what it does not name is found by
+   * Message-ID on the next run (the intent stays for that). */
+  if (!accord_sync_state_begin (self->state, error))
+    return FALSE;
+  ok = TRUE;
+  for (guint i = 0; ok && i < move->uids->len; i++)
+    {
+      guint32 uid = g_array_index (move->uids, guint32, i);
+      AccordMaildirMessage *file = g_ptr_array_index (move->files, i);
+
+      ok = accord_sync_state_remove_message (self->state, move->from_id, uid, error);
+      for (guint j = 0; ok && source != NULL && dest != NULL && j < source->len && j < dest->len; j++)
+        if (g_array_index (source, guint32, j) == uid)
+          {
+            AccordStateMessage row = { to_id, g_array_index (dest, guint32, j), file->key,
+                                       file->flags, file->size, NULL };
+
+            ok = accord_sync_state_put_message (self->state, &row, error);
+          }
+    }
+  ok = ok && (source == NULL || accord_sync_state_remove_intent (self->state, intent, error));
+  if (!_commit_or_rollback (self->state, ok, error))
+    return FALSE;
+
+  self->stats.moved += move->uids->len;
+  return TRUE;
+}
+
+static void
+_unref_scan (gpointer scan)
+{
+  if (scan != NULL)
+    g_ptr_array_unref (scan);
+}
+
+/* Files moved here from one folder to another keep their key: such a move is made on
+ * the server with MOVE (or COPY and EXPUNGE), not by a download and an upload. Only
+ * with UIDPLUS, which names the moved messages' new UIDs. */
+static gboolean
+_apply_local_moves (AccordImapSync  *self,
+                    GPtrArray       *folders,
+                    GCancellable    *cancellable,
+                    GError         **error)
+{
+  g_autoptr(GHashTable) missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) moves = g_ptr_array_new_with_free_func ((GDestroyNotify) move_free);
+  g_autoptr(GPtrArray) scans = g_ptr_array_new_with_free_func (_unref_scan);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  if (!self->uidplus)
+    return TRUE;
+
+  /* Pass one: every synced message whose file left its folder. */
+  for (guint i = 0; i < folders->len; i++)
+    {
+      AccordImapFolder *folder = g_ptr_array_index (folders, i);
+      g_autofree char *name = NULL;
+      g_autoptr(AccordStateFolder) known = NULL;
+      g_autoptr(GPtrArray) rows = NULL;
+      g_autoptr(GHashTable) here = g_hash_table_new (g_str_hash, g_str_equal);
+      GPtrArray *files;
+
+      g_ptr_array_add (scans, NULL);
+      g_ptr_array_add (names, NULL);
+      if (!_is_selectable (folder))
+        continue;
+      name = _local_name (folder);
+      known = accord_sync_state_lookup_folder (self->state, name, NULL);
+      files = accord_maildir_scan (self->maildir, name, ACCORD_MAILDIR_SCAN_NONE, cancellable, NULL);
+      if (files == NULL)
+        continue;
+      scans->pdata[i] = files;
+      names->pdata[i] = g_strdup (name);
+      if (known == NULL)
+        continue;
+
+      rows = accord_sync_state_list_messages (self->state, known->id, error);
+      if (rows == NULL)
+        return FALSE;
+      for (guint j = 0; j < files->len; j++)
+        g_hash_table_add (here, ((AccordMaildirMessage *) g_ptr_array_index (files, j))->key);
+      for (guint j = 0; j < rows->len; j++)
+        {
+          AccordStateMessage *row = g_ptr_array_index (rows, j);
+          gint64 *where;
+
+          if (g_hash_table_contains (here, row->key))
+            continue;
+          /* folder index, folder id, uid */
+          where = g_new (gint64, 3);
+          where[0] = i;
+          where[1] = known->id;
+          where[2] = row->uid;
+          g_hash_table_insert (missing, g_strdup (row->key), where);
+        }
+    }
+
+  if (g_hash_table_size (missing) == 0)
+    return TRUE;
+
+  /* Pass two: files no folder's last sync knows, whose key went missing elsewhere. */
+  for (guint i = 0; i < folders->len; i++)
+    {
+      GPtrArray *files = g_ptr_array_index (scans, i);
+      g_autoptr(AccordStateFolder) known = NULL;
+
+      if (files == NULL)
+        continue;
+      known = accord_sync_state_lookup_folder (self->state, g_ptr_array_index (names, i), NULL);
+
+      for (guint j = 0; j < files->len; j++)
+        {
+          AccordMaildirMessage *file = g_ptr_array_index (files, j);
+          gint64 *where = g_hash_table_lookup (missing, file->key);
+          AccordStateMessage *row = NULL;
+          Move *move = NULL;
+          guint32 uid;
+
+          if (where == NULL || where[0] == i)
+            continue;
+          if (known != NULL && (row = accord_sync_state_lookup_message_by_key (self->state, known->id,
+                                                                                file->key, NULL)) != NULL)
+            {
+              accord_state_message_free (row);
+              continue;
+            }
+
+          for (guint k = 0; k < moves->len && move == NULL; k++)
+            {
+              Move *candidate = g_ptr_array_index (moves, k);
+
+              if (candidate->from == g_ptr_array_index (folders, where[0]) &&
+                  candidate->to_remote == g_ptr_array_index (folders, i))
+                move = candidate;
+            }
+          if (move == NULL)
+            {
+              move = g_new0 (Move, 1);
+              move->from = g_ptr_array_index (folders, where[0]);
+              move->from_id = where[1];
+              move->to = g_ptr_array_index (names, i);
+              move->to_remote = g_ptr_array_index (folders, i);
+              move->uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+              move->files = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_message_free);
+              g_ptr_array_add (moves, move);
+            }
+          uid = (guint32) where[2];
+          g_array_append_val (move->uids, uid);
+          g_ptr_array_add (move->files, accord_maildir_message_copy (file));
+        }
+    }
+
+  for (guint i = 0; i < moves->len; i++)
+    if (!_move_one (self, g_ptr_array_index (moves, i), cancellable, error))
+      return FALSE;
+
+  return TRUE;
+}
+
 static gboolean
 _sync (AccordImapSync  *self,
        GCancellable    *cancellable,
@@ -1221,7 +1493,8 @@ _sync (AccordImapSync  *self,
   if (folders == NULL)
     return FALSE;
 
-  if (!_reconcile_folders (self, &folders, cancellable, error))
+  if (!_reconcile_folders (self, &folders, cancellable, error) ||
+      !_apply_local_moves (self, folders, cancellable, error))
     return FALSE;
 
   for (guint i = 0; i < folders->len; i++)

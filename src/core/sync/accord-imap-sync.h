@@ -24,6 +24,7 @@ typedef struct
   guint deleted_here;
   guint deleted_there;
   guint flags_changed;
+  guint moved;           /* moved here between folders, moved there with MOVE */
   guint held_deletions;  /* deletions waiting for the person's yes */
   guint folders_failed;
 } AccordImapSyncStats;
