@@ -1,0 +1,693 @@
+/* accord-imap-sync-folder.c
+ *
+ * One folder of an IMAP sync: what changed on each side, the plan, and carrying it
+ * out in an order that survives a kill at any point.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "accord-imap-sync-private.h"
+
+#define FLUSH_BYTES (2 * 1024 * 1024)
+#define FLUSH_MESSAGES 500
+
+/* One folder */
+
+typedef struct
+{
+  AccordImapSync *self;
+  gint64          folder_id;
+  const char     *folder;
+  char           *intent_uids;
+  gint64          intent_id;
+  GPtrArray      *batch;      /* AccordMaildirDelivery */
+  gsize           batch_bytes;
+  GError         *error;
+} Download;
+
+static gboolean
+_flush_download (Download  *download,
+                 GError   **error)
+{
+  AccordImapSync *self = download->self;
+  gboolean ok;
+
+  if (download->batch->len == 0)
+    return TRUE;
+
+  if (!accord_maildir_deliver (self->maildir, download->folder, download->batch, NULL, error))
+    return FALSE;
+
+  if (!accord_sync_state_begin (self->state, error))
+    return FALSE;
+  ok = TRUE;
+  for (guint i = 0; ok && i < download->batch->len; i++)
+    {
+      AccordMaildirDelivery *delivery = g_ptr_array_index (download->batch, i);
+      g_autofree char *message_id = _accord_imap_sync_message_id (delivery->data);
+      AccordStateMessage row = { download->folder_id, delivery->uid, delivery->key,
+                                 delivery->flags, (gint64) g_bytes_get_size (delivery->data),
+                                 message_id };
+
+      ok = accord_sync_state_put_message (self->state, &row, error);
+    }
+  if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+    return FALSE;
+
+  self->stats.fetched += download->batch->len;
+  g_ptr_array_set_size (download->batch, 0);
+  download->batch_bytes = 0;
+  return TRUE;
+}
+
+static void
+_on_message (AccordImapMessage *message,
+             gpointer           user_data)
+{
+  Download *download = user_data;
+  char letters[8];
+
+  if (download->error != NULL || message->body == NULL)
+    return;
+
+  accord_mail_flags_to_letters (accord_mail_flags_from_imap ((const char * const *) message->flags),
+                                letters);
+  g_ptr_array_add (download->batch,
+                   accord_maildir_delivery_new (message->body, letters, message->uid, NULL));
+  download->batch_bytes += g_bytes_get_size (message->body);
+
+  if (download->batch_bytes >= FLUSH_BYTES || download->batch->len >= FLUSH_MESSAGES)
+    _flush_download (download, &download->error);
+}
+
+static gboolean
+_download (AccordImapSync  *self,
+           gint64           folder_id,
+           const char      *folder,
+           GArray          *uids,
+           GCancellable    *cancellable,
+           GError         **error)
+{
+  Download download = { self, folder_id, folder, NULL, 0, NULL, 0, NULL };
+  AWAIT_INIT (result);
+  gboolean ok;
+
+  if (uids->len == 0)
+    return TRUE;
+
+  /* Journalled first: after a crash, a file carrying one of these UIDs is this
+   * download's, not a new message to upload. */
+  download.intent_uids = _accord_imap_sync_uid_set (uids);
+  download.intent_id = accord_sync_state_add_intent (self->state, "fetch", folder_id,
+                                                     download.intent_uids, error);
+  if (download.intent_id == 0)
+    {
+      g_free (download.intent_uids);
+      return FALSE;
+    }
+
+  download.batch = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_delivery_free);
+  accord_imap_client_fetch_bodies_async (self->client, download.intent_uids, _on_message, &download,
+                                         cancellable, _accord_sync_store_result_cb, &result);
+  ok = accord_imap_client_fetch_bodies_finish (self->client, _accord_sync_await (&result), error);
+
+  if (ok && download.error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&download.error));
+      ok = FALSE;
+    }
+  ok = ok && _flush_download (&download, error);
+  ok = ok && accord_sync_state_remove_intent (self->state, download.intent_id, error);
+
+  g_clear_error (&download.error);
+  g_ptr_array_unref (download.batch);
+  g_free (download.intent_uids);
+  return ok;
+}
+
+/* When the file was written, for the message's date on the server; 0 when unknown. */
+static gint64
+_file_time (AccordImapSync             *self,
+            const char                 *folder,
+            const AccordMaildirMessage *file)
+{
+  g_autofree char *dir = accord_maildir_get_folder_path (self->maildir, folder, NULL);
+  g_autofree char *path = NULL;
+  GStatBuf info;
+
+  if (file->mtime > 0 || dir == NULL)
+    return file->mtime;
+
+  path = g_build_filename (dir, file->is_new ? "new" : "cur", file->filename, NULL);
+  return g_stat (path, &info) == 0 ? info.st_mtime : 0;
+}
+
+static gboolean
+_upload (AccordImapSync          *self,
+         gint64                   folder_id,
+         const char              *folder,
+         const char              *remote_name,
+         const AccordMaildirMessage *file,
+         GCancellable            *cancellable,
+         GError                 **error)
+{
+  g_autoptr(GBytes) message = NULL;
+  g_autofree char *message_id = NULL;
+  g_autofree char *payload = NULL;
+  g_auto(GStrv) flags = NULL;
+  AWAIT_INIT (result);
+  guint32 uid;
+  gint64 intent;
+  gboolean ok;
+
+  message = accord_maildir_read_message (self->maildir, folder, file->filename, cancellable, error);
+  if (message == NULL)
+    return g_error_matches (*error, ACCORD_MAILDIR_ERROR, ACCORD_MAILDIR_ERROR_NOT_FOUND)
+           ? (g_clear_error (error), TRUE) : FALSE;
+
+  message_id = _accord_imap_sync_message_id (message);
+  payload = g_strdup_printf ("%s\t%s", file->key, message_id ? message_id : "");
+  intent = accord_sync_state_add_intent (self->state, "append", folder_id, payload, error);
+  if (intent == 0)
+    return FALSE;
+
+  flags = accord_mail_flags_to_imap (accord_mail_flags_from_letters (file->flags));
+  accord_imap_client_append_async (self->client, remote_name, (const char * const *) flags,
+                                   _file_time (self, folder, file), message, cancellable,
+                                   _accord_sync_store_result_cb, &result);
+  uid = accord_imap_client_append_finish (self->client, _accord_sync_await (&result), NULL, error);
+  if (uid == 0 && *error != NULL)
+    return FALSE;
+
+  if (!accord_sync_state_begin (self->state, error))
+    return FALSE;
+  ok = TRUE;
+  if (uid != 0)
+    {
+      AccordStateMessage row = { folder_id, uid, file->key, file->flags, file->size, message_id };
+
+      ok = accord_sync_state_put_message (self->state, &row, error);
+    }
+  /* Without UIDPLUS the intent stays: the next run finds the UID by Message-ID. */
+  ok = ok && (uid == 0 || accord_sync_state_remove_intent (self->state, intent, error));
+  if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+    return FALSE;
+
+  self->stats.uploaded++;
+  return TRUE;
+}
+
+/* Sets flags on the server; pipelined, one STORE per change of flags. */
+static gboolean
+_store_flags (AccordImapSync  *self,
+              GArray          *uids,
+              gboolean         add,
+              AccordMailFlags  flags,
+              GCancellable    *cancellable,
+              GError         **error)
+{
+  g_autofree char *set = NULL;
+  g_auto(GStrv) names = NULL;
+  AWAIT_INIT (result);
+
+  if (uids->len == 0 || flags == 0)
+    return TRUE;
+
+  set = _accord_imap_sync_uid_set (uids);
+  names = accord_mail_flags_to_imap (flags);
+  accord_imap_client_store_flags_async (self->client, set, add, (const char * const *) names, 0,
+                                        cancellable, _accord_sync_store_result_cb, &result);
+  return accord_imap_client_store_flags_finish (self->client, _accord_sync_await (&result), error);
+}
+
+static gboolean
+_apply_flags (AccordImapSync  *self,
+              gint64           folder_id,
+              const char      *folder,
+              AccordSyncPlan  *plan,
+              GHashTable      *filenames,
+              GCancellable    *cancellable,
+              GError         **error)
+{
+  g_autoptr(GPtrArray) local_changes = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_change_free);
+  /* Remote changes grouped by the flag added or removed: one STORE each. */
+  GArray *adds[6] = { NULL, };
+  GArray *removes[6] = { NULL, };
+  gboolean ok = TRUE;
+  guint n = 0;
+
+  for (guint i = 0; i < plan->actions->len; i++)
+    {
+      const AccordSyncAction *action = &g_array_index (plan->actions, AccordSyncAction, i);
+      char letters[8];
+
+      if (action->kind != ACCORD_SYNC_ACTION_SET_FLAGS)
+        continue;
+      n++;
+
+      if (action->flags != action->local_flags)
+        {
+          accord_mail_flags_to_letters (action->flags, letters);
+          g_ptr_array_add (local_changes,
+                           accord_maildir_change_new (g_hash_table_lookup (filenames, action->key),
+                                                      letters));
+        }
+
+      for (guint bit = 0; bit < G_N_ELEMENTS (adds); bit++)
+        {
+          AccordMailFlags flag = 1 << bit;
+          GArray **slot = NULL;
+
+          if ((action->flags & flag) && !(action->remote_flags & flag))
+            slot = &adds[bit];
+          else if (!(action->flags & flag) && (action->remote_flags & flag))
+            slot = &removes[bit];
+          if (slot == NULL)
+            continue;
+          if (*slot == NULL)
+            *slot = g_array_new (FALSE, FALSE, sizeof (guint32));
+          g_array_append_val (*slot, action->uid);
+        }
+    }
+
+  if (n == 0)
+    return TRUE;
+
+  if (local_changes->len > 0 &&
+      !accord_maildir_set_flags (self->maildir, folder, local_changes, cancellable, error))
+    ok = FALSE;
+
+  for (guint bit = 0; bit < G_N_ELEMENTS (adds); bit++)
+    {
+      if (ok && adds[bit] != NULL)
+        ok = _store_flags (self, adds[bit], TRUE, 1 << bit, cancellable, error);
+      if (ok && removes[bit] != NULL)
+        ok = _store_flags (self, removes[bit], FALSE, 1 << bit, cancellable, error);
+      g_clear_pointer (&adds[bit], g_array_unref);
+      g_clear_pointer (&removes[bit], g_array_unref);
+    }
+  if (!ok)
+    return FALSE;
+
+  if (!accord_sync_state_begin (self->state, error))
+    return FALSE;
+  for (guint i = 0; ok && i < plan->actions->len; i++)
+    {
+      const AccordSyncAction *action = &g_array_index (plan->actions, AccordSyncAction, i);
+      char letters[8];
+
+      if (action->kind != ACCORD_SYNC_ACTION_SET_FLAGS)
+        continue;
+      accord_mail_flags_to_letters (action->flags, letters);
+      ok = accord_sync_state_set_message_flags (self->state, folder_id, action->uid, letters, error);
+    }
+  if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+    return FALSE;
+
+  self->stats.flags_changed += n;
+  return TRUE;
+}
+
+static gboolean
+_apply_deletions (AccordImapSync  *self,
+                  gint64           folder_id,
+                  const char      *folder,
+                  AccordSyncPlan  *plan,
+                  GHashTable      *filenames,
+                  GCancellable    *cancellable,
+                  GError         **error)
+{
+  g_autoptr(GPtrArray) here = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_change_free);
+  g_autoptr(GArray) there = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) forget = g_array_new (FALSE, FALSE, sizeof (guint32));
+  gint64 intent = 0;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < plan->actions->len; i++)
+    {
+      const AccordSyncAction *action = &g_array_index (plan->actions, AccordSyncAction, i);
+
+      if (action->kind == ACCORD_SYNC_ACTION_DELETE_LOCAL)
+        g_ptr_array_add (here, accord_maildir_change_new (g_hash_table_lookup (filenames, action->key),
+                                                          NULL));
+      else if (action->kind == ACCORD_SYNC_ACTION_DELETE_REMOTE)
+        g_array_append_val (there, action->uid);
+      else
+        continue;
+      g_array_append_val (forget, action->uid);
+    }
+  for (guint i = 0; i < plan->actions->len; i++)
+    {
+      const AccordSyncAction *action = &g_array_index (plan->actions, AccordSyncAction, i);
+
+      if (action->kind == ACCORD_SYNC_ACTION_FORGET)
+        g_array_append_val (forget, action->uid);
+    }
+
+  if (forget->len == 0)
+    return TRUE;
+
+  if (here->len > 0 && !accord_maildir_remove_messages (self->maildir, folder, here, cancellable, error))
+    return FALSE;
+
+  if (there->len > 0)
+    {
+      g_autofree char *set = _accord_imap_sync_uid_set (there);
+      g_auto(GStrv) deleted = accord_mail_flags_to_imap (ACCORD_MAIL_FLAG_DELETED);
+      AWAIT_INIT (stored);
+      AWAIT_INIT (expunged);
+
+      intent = accord_sync_state_add_intent (self->state, "expunge", folder_id, set, error);
+      if (intent == 0)
+        return FALSE;
+
+      /* Pipelined: the EXPUNGE follows the STORE without waiting for its answer. */
+      accord_imap_client_store_flags_async (self->client, set, TRUE, (const char * const *) deleted,
+                                            0, cancellable, _accord_sync_store_result_cb, &stored);
+      accord_imap_client_expunge_async (self->client, self->uidplus ? set : NULL, cancellable,
+                                        _accord_sync_store_result_cb, &expunged);
+      ok = accord_imap_client_store_flags_finish (self->client, _accord_sync_await (&stored), error);
+      if (ok)
+        ok = accord_imap_client_expunge_finish (self->client, _accord_sync_await (&expunged), error);
+      else
+        accord_imap_client_expunge_finish (self->client, _accord_sync_await (&expunged), NULL);
+      if (!ok)
+        return FALSE;
+    }
+
+  if (!accord_sync_state_begin (self->state, error))
+    return FALSE;
+  for (guint i = 0; ok && i < forget->len; i++)
+    ok = accord_sync_state_remove_message (self->state, folder_id, g_array_index (forget, guint32, i),
+                                           error);
+  ok = ok && (intent == 0 || accord_sync_state_remove_intent (self->state, intent, error));
+  if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+    return FALSE;
+
+  self->stats.deleted_here += here->len;
+  self->stats.deleted_there += there->len;
+  return TRUE;
+}
+
+static void
+_hold (AccordImapSync *self,
+       gint64          folder_id,
+       const char     *folder,
+       guint           count,
+       gboolean        here)
+{
+  g_autofree char *detail = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *kind = here ? "delete-here" : "delete-there";
+  g_autoptr(GPtrArray) pending = accord_sync_state_list_decisions (self->state, NULL);
+
+  self->stats.held_deletions += count;
+
+  for (guint i = 0; pending != NULL && i < pending->len; i++)
+    {
+      AccordStateDecision *decision = g_ptr_array_index (pending, i);
+
+      if (decision->folder_id == folder_id && g_str_equal (decision->kind, kind))
+        return;
+    }
+
+  if (here)
+    detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u message was deleted on the server from %s; delete it here too?",
+                                           "%u messages were deleted on the server from %s; delete them here too?",
+                                           count),
+                              count, folder);
+  else
+    detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u message was deleted here from %s; delete it on the server too?",
+                                           "%u messages were deleted here from %s; delete them on the server too?",
+                                           count),
+                              count, folder);
+
+  if (accord_sync_state_add_decision (self->state, kind, folder_id, detail, &error) == 0)
+    g_warning ("%s", error->message);
+}
+
+/* Whether the files here are exactly as last synced: same keys, same flags. */
+static gboolean
+_nothing_changed_here (AccordImapSync  *self,
+                       gint64           folder_id,
+                       const char      *folder,
+                       gboolean        *quiet,
+                       GCancellable    *cancellable,
+                       GError         **error)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GHashTable) synced = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) intents = NULL;
+
+  *quiet = FALSE;
+
+  intents = accord_sync_state_list_intents (self->state, error);
+  if (intents == NULL)
+    return FALSE;
+  for (guint i = 0; i < intents->len; i++)
+    if (((AccordStateIntent *) g_ptr_array_index (intents, i))->folder_id == folder_id)
+      return TRUE;
+
+  files = accord_maildir_scan (self->maildir, folder, ACCORD_MAILDIR_SCAN_NONE, cancellable, error);
+  rows = files ? accord_sync_state_list_messages (self->state, folder_id, error) : NULL;
+  if (rows == NULL)
+    return FALSE;
+
+  if (files->len != rows->len)
+    return TRUE;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AccordStateMessage *row = g_ptr_array_index (rows, i);
+
+      g_hash_table_insert (synced, row->key, row);
+    }
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      AccordMaildirMessage *file = g_ptr_array_index (files, i);
+      AccordStateMessage *row = g_hash_table_lookup (synced, file->key);
+
+      if (row == NULL ||
+          accord_mail_flags_from_letters (row->flags) != accord_mail_flags_from_letters (file->flags))
+        return TRUE;
+    }
+
+  *quiet = TRUE;
+  return TRUE;
+}
+
+gboolean
+_accord_imap_sync_folder (AccordImapSync          *self,
+                          const AccordImapFolder  *remote_folder,
+                          const char              *folder,
+                          GCancellable            *cancellable,
+                          GError                 **error)
+{
+  g_autoptr(AccordImapMailbox) mailbox = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) listing = NULL;
+  g_autoptr(GArray) vanished = NULL;
+  g_autoptr(GArray) remote = g_array_new (FALSE, FALSE, sizeof (AccordRemoteEntry));
+  g_autoptr(GArray) local = g_array_new (FALSE, FALSE, sizeof (AccordLocalEntry));
+  g_autoptr(GArray) synced = g_array_new (FALSE, FALSE, sizeof (AccordSyncedEntry));
+  g_autoptr(GArray) to_fetch = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) filenames = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(AccordSyncPlan) plan = NULL;
+  AccordSyncPlanOptions options = { TRUE, NULL, 0, 0 };
+  AccordStateFolder *cursor = NULL;
+  AccordImapQresync qresync = { 0, };
+  gboolean use_qresync;
+  gboolean unchanged = FALSE;
+  gint64 folder_id;
+  gboolean ok = TRUE;
+  AWAIT_INIT (selected);
+
+  folder_id = accord_sync_state_ensure_folder (self->state, folder, remote_folder->raw_name, error);
+  if (folder_id == 0 || !accord_maildir_ensure_folder (self->maildir, folder, cancellable, error))
+    return FALSE;
+  cursor = accord_sync_state_get_folder (self->state, folder_id, error);
+  if (cursor == NULL)
+    return FALSE;
+
+  /* LIST-STATUS said the server's side of the folder is as it was last time: when
+   * nothing changed here either, there is no need to select it at all, which makes a
+   * sync with nothing to do a handful of round trips whatever the number of folders. */
+  if (remote_folder->has_status && cursor->uidvalidity != 0 && cursor->highestmodseq != 0 &&
+      remote_folder->uidvalidity == cursor->uidvalidity &&
+      remote_folder->uidnext == cursor->uidnext &&
+      remote_folder->highestmodseq == cursor->highestmodseq)
+    {
+      gboolean quiet = FALSE;
+
+      if (!_nothing_changed_here (self, folder_id, folder, &quiet, cancellable, error))
+        goto out_fail;
+      if (quiet)
+        {
+          accord_sync_state_set_folder_status (self->state, folder_id,
+                                               g_get_real_time () / G_USEC_PER_SEC, NULL, NULL);
+          accord_state_folder_free (cursor);
+          return TRUE;
+        }
+    }
+
+  use_qresync = self->qresync && cursor->uidvalidity != 0 && cursor->highestmodseq != 0;
+  if (use_qresync)
+    {
+      qresync.uidvalidity = cursor->uidvalidity;
+      qresync.modseq = cursor->highestmodseq;
+    }
+
+  accord_imap_client_select_async (self->client, remote_folder->name, use_qresync ? &qresync : NULL,
+                                   FALSE, cancellable, _accord_sync_store_result_cb, &selected);
+  mailbox = accord_imap_client_select_finish (self->client, _accord_sync_await (&selected), error);
+  if (mailbox == NULL)
+    goto out_fail;
+
+  if (cursor->uidvalidity != 0 && mailbox->uidvalidity != cursor->uidvalidity)
+    {
+      /* The server renumbered the folder: match what is here to the new UIDs by
+       * Message-ID, then list the folder in full as if for the first time; only what
+       * did not match is downloaded or uploaded. */
+      if (!_accord_imap_sync_rematch (self, folder_id, mailbox->uidvalidity, cancellable, error))
+        goto out_fail;
+      use_qresync = FALSE;
+      cursor->uidvalidity = mailbox->uidvalidity;
+      cursor->highestmodseq = 0;
+    }
+
+  /* What changed on the server since the last sync. */
+  if (use_qresync && mailbox->highestmodseq != 0)
+    {
+      for (guint i = 0; mailbox->changed != NULL && i < mailbox->changed->len; i++)
+        {
+          AccordImapMessage *message = g_ptr_array_index (mailbox->changed, i);
+          AccordRemoteEntry entry = { message->uid,
+                                      accord_mail_flags_from_imap ((const char * const *) message->flags) };
+
+          g_array_append_val (remote, entry);
+        }
+      options.remote_complete = FALSE;
+      if (mailbox->vanished != NULL)
+        {
+          options.vanished = (const guint32 *) mailbox->vanished->data;
+          options.n_vanished = mailbox->vanished->len;
+        }
+    }
+  else if (cursor->uidvalidity != 0 && cursor->highestmodseq != 0 &&
+           mailbox->highestmodseq == cursor->highestmodseq && mailbox->uidnext == cursor->uidnext)
+    {
+      /* CONDSTORE without QRESYNC: nothing changed, nothing to list. */
+      unchanged = TRUE;
+      options.remote_complete = FALSE;
+    }
+  else if (mailbox->exists > 0)
+    {
+      AWAIT_INIT (fetched);
+
+      accord_imap_client_fetch_flags_async (self->client, "1:*", 0, FALSE, cancellable,
+                                            _accord_sync_store_result_cb, &fetched);
+      listing = accord_imap_client_fetch_flags_finish (self->client, _accord_sync_await (&fetched), NULL, error);
+      if (listing == NULL)
+        goto out_fail;
+      for (guint i = 0; i < listing->len; i++)
+        {
+          AccordImapMessage *message = g_ptr_array_index (listing, i);
+          AccordRemoteEntry entry = { message->uid,
+                                      accord_mail_flags_from_imap ((const char * const *) message->flags) };
+
+          g_array_append_val (remote, entry);
+        }
+    }
+
+  /* No stat() per file: names carry the size, and only uploads need a date. */
+  files = accord_maildir_scan (self->maildir, folder, ACCORD_MAILDIR_SCAN_NONE, cancellable, error);
+  self->recovering_folder = folder;
+  if (files == NULL || !_accord_imap_sync_recover (self, folder_id, files, cancellable, error))
+    goto out_fail;
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      AccordMaildirMessage *file = g_ptr_array_index (files, i);
+      AccordLocalEntry entry = { file->key, accord_mail_flags_from_letters (file->flags) };
+
+      g_array_append_val (local, entry);
+      g_hash_table_insert (filenames, file->key, file->filename);
+    }
+
+  rows = accord_sync_state_list_messages (self->state, folder_id, error);
+  if (rows == NULL)
+    goto out_fail;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AccordStateMessage *row = g_ptr_array_index (rows, i);
+      AccordSyncedEntry entry = { row->uid, row->key, accord_mail_flags_from_letters (row->flags) };
+
+      g_array_append_val (synced, entry);
+    }
+
+  options.deletion_threshold = self->threshold != 0 ? self->threshold : MAX (50, synced->len / 4);
+  plan = accord_sync_plan_new ((AccordRemoteEntry *) remote->data, remote->len,
+                               (AccordLocalEntry *) local->data, local->len,
+                               (AccordSyncedEntry *) synced->data, synced->len, &options);
+
+  ok = _apply_flags (self, folder_id, folder, plan, filenames, cancellable, error) &&
+       _apply_deletions (self, folder_id, folder, plan, filenames, cancellable, error);
+
+  for (guint i = 0; ok && i < plan->actions->len; i++)
+    {
+      const AccordSyncAction *action = &g_array_index (plan->actions, AccordSyncAction, i);
+
+      if (action->kind == ACCORD_SYNC_ACTION_UPLOAD)
+        {
+          for (guint j = 0; j < files->len; j++)
+            if (g_str_equal (((AccordMaildirMessage *) g_ptr_array_index (files, j))->key, action->key))
+              ok = _upload (self, folder_id, folder, remote_folder->name,
+                            g_ptr_array_index (files, j), cancellable, error);
+        }
+      else if (action->kind == ACCORD_SYNC_ACTION_FETCH)
+        g_array_append_val (to_fetch, action->uid);
+    }
+
+  ok = ok && _download (self, folder_id, folder, to_fetch, cancellable, error);
+  if (!ok)
+    goto out_fail;
+
+  if (plan->held_local_deletes > 0)
+    _hold (self, folder_id, folder, plan->held_local_deletes, TRUE);
+  if (plan->held_remote_deletes > 0)
+    _hold (self, folder_id, folder, plan->held_remote_deletes, FALSE);
+
+  /* The cursor moves last, and not past deletions still waiting for a yes. */
+  if (!accord_sync_state_begin (self->state, error))
+    goto out_fail;
+  ok = plan->held_local_deletes > 0 || plan->held_remote_deletes > 0 || unchanged ||
+       accord_sync_state_set_cursor (self->state, folder_id, mailbox->uidvalidity, mailbox->uidnext,
+                                     mailbox->highestmodseq, error);
+  ok = ok && accord_sync_state_set_folder_status (self->state, folder_id,
+                                                  g_get_real_time () / G_USEC_PER_SEC, NULL, error);
+  if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+    goto out_fail;
+
+  accord_state_folder_free (cursor);
+  return TRUE;
+
+out_fail:
+  if (*error != NULL)
+    accord_sync_state_set_folder_status (self->state, folder_id, cursor->last_sync, (*error)->message,
+                                         NULL);
+  accord_state_folder_free (cursor);
+  return FALSE;
+}
+
