@@ -2299,7 +2299,9 @@ _search_cb (GObject      *object,
  * @criteria: search keys as IMAP has them, sent as they are: "HEADER Message-ID
  *   \"<a@b>\"", "UNSEEN SINCE 1-Feb-2024"
  *
- * Searches the selected folder (UID SEARCH).
+ * Searches the selected folder (UID SEARCH). The server's answer carries no tag, and a
+ * server may run pipelined searches side by side: wait for one search to finish before
+ * starting the next, or their results mix.
  */
 void
 accord_imap_client_search_async (AccordImapClient    *self,
