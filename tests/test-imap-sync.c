@@ -815,7 +815,9 @@ _accordctl (Fixture     *f,
           _wait (&exited);
           return -1;
         }
-      g_source_remove (timer);
+      /* It ended first; the timer may have fired in the same turn of the loop. */
+      if (!late)
+        g_source_remove (timer);
       return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
     }
 
