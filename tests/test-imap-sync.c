@@ -11,6 +11,8 @@
 #include "config.h"
 
 
+#include <json-glib/json-glib.h>
+
 #include "accord-imap-client.h"
 #include "accord-imap-sync.h"
 #include "accord-maildir.h"
@@ -912,6 +914,62 @@ _server_changes (Fixture *f,
   _expunge (f, gone);
 }
 
+/* accordctl status --json in the test's scratch home, parsed. */
+static JsonNode *
+_status (Fixture *f)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = g_build_filename (f->dir, "config", NULL);
+  g_autofree char *data = g_build_filename (f->dir, "data", NULL);
+  g_autofree char *out = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, _env ("ACCORDCTL"), "status", "--json", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+_assert_status (Fixture *f)
+{
+  g_autoptr(JsonNode) root = _status (f);
+  JsonObject *account;
+  JsonArray *folders;
+  gboolean seen = FALSE;
+
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+  account = json_array_get_object_element (json_node_get_array (root), 0);
+  g_assert_cmpstr (json_object_get_string_member (account, "account"), ==, "bob-example-test");
+  g_assert_true (json_object_get_boolean_member (account, "synced"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (account, "decisions")), ==, 0);
+
+  folders = json_object_get_array_member (account, "folders");
+  for (guint i = 0; i < json_array_get_length (folders); i++)
+    {
+      JsonObject *folder = json_array_get_object_element (folders, i);
+      g_autoptr(GPtrArray) files = NULL;
+
+      if (!g_str_equal (json_object_get_string_member (folder, "name"), f->folder))
+        continue;
+      seen = TRUE;
+      files = accord_maildir_scan (f->maildir, f->folder, ACCORD_MAILDIR_SCAN_NONE, NULL, NULL);
+      g_assert_cmpint (json_object_get_int_member (folder, "messages"), ==, files->len);
+      g_assert_true (json_object_get_null_member (folder, "error"));
+      g_assert_nonnull (json_object_get_string_member (folder, "last_sync"));
+    }
+  g_assert_true (seen);
+}
+
 static void
 test_crash_safety (Fixture       *f,
                    gconstpointer  data)
@@ -948,6 +1006,8 @@ test_crash_safety (Fixture       *f,
   g_assert_cmpuint (kills, >=, 50);
   g_assert_cmpint (_sync_run (f, 0), ==, 0);
   _assert_same (f);
+  /* accordctl status tells the same story. */
+  _assert_status (f);
   g_rand_free (rand);
 }
 
