@@ -35,6 +35,7 @@ struct _AccordImapSync
   gboolean             uidplus;
   GAsyncResult        *enabled;
   const char          *recovering_folder;
+  GHashTable          *scans;   /* local folder → its files (AccordMaildirMessage), read once a run */
 };
 
 /* accord-imap-sync.c */
@@ -47,6 +48,10 @@ gboolean    _accord_imap_sync_commit_or_rollback  (AccordSyncState        *state
                                                    GError                **error);
 char       *_accord_imap_sync_local_name          (const AccordImapFolder *folder);
 gboolean    _accord_imap_sync_is_selectable       (const AccordImapFolder *folder);
+GPtrArray  *_accord_imap_sync_scan                (AccordImapSync         *self,
+                                                   const char             *folder,
+                                                   GCancellable           *cancellable,
+                                                   GError                **error);
 
 /* accord-imap-sync-folder.c */
 gboolean    _accord_imap_sync_folder              (AccordImapSync         *self,
