@@ -435,31 +435,6 @@ _hold (AccordImapSync *self,
     g_warning ("%s", error->message);
 }
 
-typedef struct
-{
-  GHashTable *files;   /* key → AccordMaildirMessage */
-  guint       rows;
-  gboolean    changed;
-} RowCheck;
-
-static gboolean
-_check_row (const AccordStateMessage *row,
-            gpointer                  user_data)
-{
-  RowCheck *check = user_data;
-  AccordMaildirMessage *file = g_hash_table_lookup (check->files, row->key);
-
-  check->rows++;
-  if (file == NULL ||
-      accord_mail_flags_from_letters (row->flags) != accord_mail_flags_from_letters (file->flags))
-    {
-      check->changed = TRUE;
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 /* Whether the files here are exactly as last synced: same keys, same flags. */
 static gboolean
 _nothing_changed_here (AccordImapSync  *self,
@@ -469,10 +444,10 @@ _nothing_changed_here (AccordImapSync  *self,
                        GCancellable    *cancellable,
                        GError         **error)
 {
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GHashTable) synced = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) intents = NULL;
-  RowCheck check = { NULL, 0, FALSE };
-  GPtrArray *files;
-  gboolean ok;
 
   *quiet = FALSE;
 
@@ -483,27 +458,30 @@ _nothing_changed_here (AccordImapSync  *self,
     if (((AccordStateIntent *) g_ptr_array_index (intents, i))->folder_id == folder_id)
       return TRUE;
 
-  files = _accord_imap_sync_scan (self, folder, cancellable, error);
-  if (files == NULL)
+  files = accord_maildir_scan (self->maildir, folder, ACCORD_MAILDIR_SCAN_NONE, cancellable, error);
+  rows = files ? accord_sync_state_list_messages (self->state, folder_id, error) : NULL;
+  if (rows == NULL)
     return FALSE;
 
-  check.files = g_hash_table_new (g_str_hash, g_str_equal);
+  if (files->len != rows->len)
+    return TRUE;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AccordStateMessage *row = g_ptr_array_index (rows, i);
+
+      g_hash_table_insert (synced, row->key, row);
+    }
+
   for (guint i = 0; i < files->len; i++)
     {
       AccordMaildirMessage *file = g_ptr_array_index (files, i);
+      AccordStateMessage *row = g_hash_table_lookup (synced, file->key);
 
-      g_hash_table_insert (check.files, file->key, file);
+      if (row == NULL ||
+          accord_mail_flags_from_letters (row->flags) != accord_mail_flags_from_letters (file->flags))
+        return TRUE;
     }
-
-  /* Row by row, without copying them: every row has its file with its flags, and no
-   * file is left over. */
-  ok = accord_sync_state_foreach_message (self->state, folder_id, _check_row, &check, error);
-  g_hash_table_unref (check.files);
-  if (!ok)
-    return FALSE;
-
-  if (check.changed || check.rows != files->len)
-    return TRUE;
 
   *quiet = TRUE;
   return TRUE;
@@ -517,7 +495,7 @@ _accord_imap_sync_folder (AccordImapSync          *self,
                           GError                 **error)
 {
   g_autoptr(AccordImapMailbox) mailbox = NULL;
-  GPtrArray *files = NULL;    /* the run's listing: not ours to free */
+  g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) listing = NULL;
   g_autoptr(GArray) vanished = NULL;
@@ -634,7 +612,7 @@ _accord_imap_sync_folder (AccordImapSync          *self,
     }
 
   /* No stat() per file: names carry the size, and only uploads need a date. */
-  files = _accord_imap_sync_scan (self, folder, cancellable, error);
+  files = accord_maildir_scan (self->maildir, folder, ACCORD_MAILDIR_SCAN_NONE, cancellable, error);
   self->recovering_folder = folder;
   if (files == NULL || !_accord_imap_sync_recover (self, folder_id, files, cancellable, error))
     goto out_fail;

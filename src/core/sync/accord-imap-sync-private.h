@@ -35,7 +35,6 @@ struct _AccordImapSync
   gboolean             uidplus;
   GAsyncResult        *enabled;
   const char          *recovering_folder;
-  GHashTable          *scans;   /* local folder → its files (AccordMaildirMessage), read once a run */
 };
 
 /* accord-imap-sync.c */
@@ -48,10 +47,6 @@ gboolean    _accord_imap_sync_commit_or_rollback  (AccordSyncState        *state
                                                    GError                **error);
 char       *_accord_imap_sync_local_name          (const AccordImapFolder *folder);
 gboolean    _accord_imap_sync_is_selectable       (const AccordImapFolder *folder);
-GPtrArray  *_accord_imap_sync_scan                (AccordImapSync         *self,
-                                                   const char             *folder,
-                                                   GCancellable           *cancellable,
-                                                   GError                **error);
 
 /* accord-imap-sync-folder.c */
 gboolean    _accord_imap_sync_folder              (AccordImapSync         *self,

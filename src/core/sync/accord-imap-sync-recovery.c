@@ -326,31 +326,11 @@ _move_one (AccordImapSync  *self,
   return TRUE;
 }
 
-typedef struct
+static void
+_unref_scan (gpointer scan)
 {
-  GHashTable *here;      /* keys of the folder's files */
-  GHashTable *missing;   /* key → folder index, folder id, UID */
-  guint       index;
-  gint64      folder_id;
-} Missing;
-
-/* A synced message whose file is no longer in its folder. */
-static gboolean
-_note_missing (const AccordStateMessage *row,
-               gpointer                  user_data)
-{
-  Missing *gone = user_data;
-  gint64 *where;
-
-  if (g_hash_table_contains (gone->here, row->key))
-    return TRUE;
-
-  where = g_new (gint64, 3);
-  where[0] = gone->index;
-  where[1] = gone->folder_id;
-  where[2] = row->uid;
-  g_hash_table_insert (gone->missing, g_strdup (row->key), where);
-  return TRUE;
+  if (scan != NULL)
+    g_ptr_array_unref (scan);
 }
 
 /* Files moved here from one folder to another keep their key: such a move is made on
@@ -364,9 +344,8 @@ _accord_imap_sync_apply_local_moves (AccordImapSync  *self,
 {
   g_autoptr(GHashTable) missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) moves = g_ptr_array_new_with_free_func ((GDestroyNotify) move_free);
-  g_autoptr(GPtrArray) scans = g_ptr_array_new ();   /* the run's listings, borrowed */
+  g_autoptr(GPtrArray) scans = g_ptr_array_new_with_free_func (_unref_scan);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  Missing gone;
 
   if (!self->uidplus)
     return TRUE;
@@ -377,6 +356,7 @@ _accord_imap_sync_apply_local_moves (AccordImapSync  *self,
       AccordImapFolder *folder = g_ptr_array_index (folders, i);
       g_autofree char *name = NULL;
       g_autoptr(AccordStateFolder) known = NULL;
+      g_autoptr(GPtrArray) rows = NULL;
       g_autoptr(GHashTable) here = g_hash_table_new (g_str_hash, g_str_equal);
       GPtrArray *files;
 
@@ -386,7 +366,7 @@ _accord_imap_sync_apply_local_moves (AccordImapSync  *self,
         continue;
       name = _accord_imap_sync_local_name (folder);
       known = accord_sync_state_lookup_folder (self->state, name, NULL);
-      files = _accord_imap_sync_scan (self, name, cancellable, NULL);
+      files = accord_maildir_scan (self->maildir, name, ACCORD_MAILDIR_SCAN_NONE, cancellable, NULL);
       if (files == NULL)
         continue;
       scans->pdata[i] = files;
@@ -394,14 +374,25 @@ _accord_imap_sync_apply_local_moves (AccordImapSync  *self,
       if (known == NULL)
         continue;
 
+      rows = accord_sync_state_list_messages (self->state, known->id, error);
+      if (rows == NULL)
+        return FALSE;
       for (guint j = 0; j < files->len; j++)
         g_hash_table_add (here, ((AccordMaildirMessage *) g_ptr_array_index (files, j))->key);
-      gone.here = here;
-      gone.missing = missing;
-      gone.index = i;
-      gone.folder_id = known->id;
-      if (!accord_sync_state_foreach_message (self->state, known->id, _note_missing, &gone, error))
-        return FALSE;
+      for (guint j = 0; j < rows->len; j++)
+        {
+          AccordStateMessage *row = g_ptr_array_index (rows, j);
+          gint64 *where;
+
+          if (g_hash_table_contains (here, row->key))
+            continue;
+          /* folder index, folder id, uid */
+          where = g_new (gint64, 3);
+          where[0] = i;
+          where[1] = known->id;
+          where[2] = row->uid;
+          g_hash_table_insert (missing, g_strdup (row->key), where);
+        }
     }
 
   if (g_hash_table_size (missing) == 0)

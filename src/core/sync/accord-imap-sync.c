@@ -142,32 +142,6 @@ _accord_imap_sync_commit_or_rollback (AccordSyncState  *state,
   return FALSE;
 }
 
-/**
- * _accord_imap_sync_scan:
- *
- * The files of @folder as they were when this run first looked: the moves pass, the
- * check for local changes and the folder's sync all read the same listing, once.
- *
- * Returns: (transfer none): the files, or %NULL with @error set
- */
-GPtrArray *
-_accord_imap_sync_scan (AccordImapSync  *self,
-                        const char      *folder,
-                        GCancellable    *cancellable,
-                        GError         **error)
-{
-  GPtrArray *files = g_hash_table_lookup (self->scans, folder);
-
-  if (files != NULL)
-    return files;
-
-  files = accord_maildir_scan (self->maildir, folder, ACCORD_MAILDIR_SCAN_NONE, cancellable, error);
-  if (files != NULL)
-    g_hash_table_insert (self->scans, g_strdup (folder), files);
-
-  return files;
-}
-
 /* The whole account */
 
 char *
@@ -362,8 +336,6 @@ _sync (AccordImapSync  *self,
   AWAIT_INIT (listed);
 
   self->maildir = accord_maildir_new (self->maildir_root);
-  self->scans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) g_ptr_array_unref);
   self->state = accord_sync_state_open (self->state_path, cancellable, error);
   if (self->state == NULL || !_connect (self, cancellable, error))
     return FALSE;
@@ -440,7 +412,6 @@ _run_in_thread (GTask        *task,
     accord_sync_state_close (self->state);
   g_clear_object (&self->state);
   g_clear_object (&self->maildir);
-  g_clear_pointer (&self->scans, g_hash_table_unref);
   /* Let what the client left behind finish on this context before it goes. */
   while (g_main_context_iteration (context, FALSE))
     ;
