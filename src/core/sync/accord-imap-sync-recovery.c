@@ -359,6 +359,7 @@ _accord_imap_sync_apply_local_moves (AccordImapSync  *self,
       g_autoptr(GPtrArray) rows = NULL;
       g_autoptr(GHashTable) here = g_hash_table_new (g_str_hash, g_str_equal);
       GPtrArray *files;
+      gint64 count;
 
       g_ptr_array_add (scans, NULL);
       g_ptr_array_add (names, NULL);
@@ -369,10 +370,20 @@ _accord_imap_sync_apply_local_moves (AccordImapSync  *self,
       files = accord_maildir_scan (self->maildir, name, ACCORD_MAILDIR_SCAN_NONE, cancellable, NULL);
       if (files == NULL)
         continue;
-      scans->pdata[i] = files;
       names->pdata[i] = g_strdup (name);
-      if (known == NULL)
-        continue;
+      count = known != NULL ? accord_sync_state_count_messages (self->state, known->id, NULL) : 0;
+
+      /* Only a folder with more files than the last sync knew can have received a
+       * moved message: its listing is kept for pass two. Only one with fewer can have
+       * lost one: its rows are read. (A folder that lost one and gained another as
+       * well syncs them as a deletion and an upload, which is slower but as right.) */
+      if (files->len > count)
+        scans->pdata[i] = g_ptr_array_ref (files);
+      if (known == NULL || files->len >= count)
+        {
+          g_ptr_array_unref (files);
+          continue;
+        }
 
       rows = accord_sync_state_list_messages (self->state, known->id, error);
       if (rows == NULL)
@@ -393,6 +404,8 @@ _accord_imap_sync_apply_local_moves (AccordImapSync  *self,
           where[2] = row->uid;
           g_hash_table_insert (missing, g_strdup (row->key), where);
         }
+      g_hash_table_remove_all (here);
+      g_ptr_array_unref (files);
     }
 
   if (g_hash_table_size (missing) == 0)
