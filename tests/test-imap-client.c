@@ -1118,6 +1118,30 @@ test_move_search (void)
   g_assert_cmpuint (g_array_index (found, guint32, 0), ==, 2);
   g_clear_pointer (&found, g_array_unref);
 
+  /* Searches started together each get their own answer, never the other's. */
+  {
+    GAsyncResult *results[3] = { NULL, NULL, NULL };
+    const int numbers[3] = { 1, 3, 4 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+      {
+        g_autofree char *by_id = g_strdup_printf ("HEADER Message-ID \"<test-%d-%d@example.test>\"",
+                                                  numbers[i], (int) getpid ());
+
+        accord_imap_client_search_async (client, by_id, NULL, accord_test_result_cb, &results[i]);
+      }
+    for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+      {
+        g_autoptr(GArray) own = NULL;
+
+        own = accord_imap_client_search_finish (client, accord_test_wait_result (&results[i]), &error);
+        g_clear_object (&results[i]);
+        g_assert_no_error (error);
+        g_assert_cmpuint (own->len, ==, 1);
+        g_assert_cmpuint (g_array_index (own, guint32, 0), ==, i + 1);
+      }
+  }
+
   /* A move to nowhere fails and leaves the messages. */
   RUN (result, accord_imap_client_move_async (client, "1", "No such folder", NULL,
                                               accord_test_result_cb, &result));

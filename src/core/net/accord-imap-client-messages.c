@@ -583,18 +583,47 @@ _search_untagged_cb (AccordImapResponse *response,
     }
 }
 
+typedef struct
+{
+  GTask             *task;
+  AccordImapRequest *request;
+} QueuedSearch;
+
+static void _search_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+_send_search (AccordImapClient  *self,
+              GTask             *task,
+              AccordImapRequest *request)
+{
+  self->searching = TRUE;
+  _accord_imap_client_send (self, task, request, _search_untagged_cb, _search_cb);
+}
+
 static void
 _search_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  AccordImapClient *self = g_task_get_source_object (task);
   g_autoptr(AccordImapResponse) response =
       _accord_imap_client_command_done (object, result, task, NULL);
+  QueuedSearch *next;
 
   if (_accord_imap_client_op_finished (task))
     g_task_return_pointer (task, g_steal_pointer (&_accord_imap_client_op (task)->uids),
                            (GDestroyNotify) g_array_unref);
+
+  /* The next search goes out only now, so that the answers cannot mix. */
+  self->searching = FALSE;
+  next = g_queue_pop_head (&self->searches);
+  if (next != NULL)
+    {
+      _send_search (self, next->task, next->request);
+      g_object_unref (next->task);
+      g_free (next);
+    }
 }
 
 /**
@@ -602,9 +631,9 @@ _search_cb (GObject      *object,
  * @criteria: search keys as IMAP has them, sent as they are: "HEADER Message-ID
  *   \"<a@b>\"", "UNSEEN SINCE 1-Feb-2024"
  *
- * Searches the selected folder (UID SEARCH). The server's answer carries no tag, and a
- * server may run pipelined searches side by side: wait for one search to finish before
- * starting the next, or their results mix.
+ * Searches the selected folder (UID SEARCH). The server's answer carries no tag and a
+ * server may run pipelined searches side by side, so a search waits for the one before
+ * it to finish; other commands still go out at once.
  */
 void
 accord_imap_client_search_async (AccordImapClient    *self,
@@ -626,7 +655,18 @@ accord_imap_client_search_async (AccordImapClient    *self,
 
   request = _accord_imap_client_request (self, "UID SEARCH ");
   accord_imap_request_add (request, criteria);
-  _accord_imap_client_send (self, task, request, _search_untagged_cb, _search_cb);
+
+  if (self->searching)
+    {
+      QueuedSearch *queued = g_new0 (QueuedSearch, 1);
+
+      queued->task = g_steal_pointer (&task);
+      queued->request = request;
+      g_queue_push_tail (&self->searches, queued);
+      return;
+    }
+
+  _send_search (self, task, request);
 }
 
 /**

@@ -26,6 +26,9 @@ struct _AccordImapClient
   gboolean              authenticated;
   char                 *selected;
   guint64               selected_modseq;
+  /* SEARCH answers carry no tag: one search at a time, the others wait here. */
+  gboolean              searching;
+  GQueue                searches;       /* QueuedSearch */
 };
 
 /* What an operation collects while its responses come in. */

@@ -174,7 +174,7 @@ typedef struct
 } Rematch;
 
 /* After a UIDVALIDITY change: the last sync's rows get the UIDs their Message-IDs have
- * now, one SEARCH each; rows that match nothing are dropped, so their files
+ * now, one SEARCH each (the client sends them one after the other); rows that match nothing are dropped, so their files
  * count as new here, and the cursor starts over. */
 gboolean
 _accord_imap_sync_rematch (AccordImapSync  *self,
@@ -204,9 +204,6 @@ _accord_imap_sync_rematch (AccordImapSync  *self,
       criteria = g_strdup_printf ("HEADER Message-ID \"%s\"", row->message_id);
       accord_imap_client_search_async (self->client, criteria, cancellable, _accord_sync_store_result_cb,
                                        &search->result);
-      /* One at a time: the answers of pipelined SEARCHes carry no tag, and a server may
-       * run them side by side. */
-      _accord_sync_await (&search->result);
     }
 
   if (!accord_sync_state_begin (self->state, error))
