@@ -104,7 +104,7 @@ _download (AccordImapSync  *self,
 
   /* Journalled first: after a crash, a file carrying one of these UIDs is this
    * download's, not a new message to upload. */
-  download.intent_uids = _accord_imap_sync_uid_set (uids);
+  download.intent_uids = accord_imap_uid_set_from_array ((const guint32 *) uids->data, uids->len);
   download.intent_id = accord_sync_state_add_intent (self->state, "fetch", folder_id,
                                                      download.intent_uids, error);
   if (download.intent_id == 0)
@@ -220,7 +220,7 @@ _store_flags (AccordImapSync  *self,
   if (uids->len == 0 || flags == 0)
     return TRUE;
 
-  set = _accord_imap_sync_uid_set (uids);
+  set = accord_imap_uid_set_from_array ((const guint32 *) uids->data, uids->len);
   names = accord_mail_flags_to_imap (flags);
   accord_imap_client_store_flags_async (self->client, set, add, (const char * const *) names, 0,
                                         cancellable, _accord_sync_store_result_cb, &result);
@@ -359,7 +359,7 @@ _apply_deletions (AccordImapSync  *self,
 
   if (there->len > 0)
     {
-      g_autofree char *set = _accord_imap_sync_uid_set (there);
+      g_autofree char *set = accord_imap_uid_set_from_array ((const guint32 *) there->data, there->len);
       g_auto(GStrv) deleted = accord_mail_flags_to_imap (ACCORD_MAIL_FLAG_DELETED);
       AWAIT_INIT (stored);
       AWAIT_INIT (expunged);

@@ -38,9 +38,6 @@ struct _AccordImapSync
 };
 
 /* accord-imap-sync.c */
-char       *_accord_imap_sync_uid_set             (GArray                 *uids);
-gboolean    _accord_imap_sync_uid_set_contains    (const char             *set,
-                                                   guint32                 uid);
 char       *_accord_imap_sync_message_id          (GBytes                 *message);
 gboolean    _accord_imap_sync_commit_or_rollback  (AccordSyncState        *state,
                                                    gboolean                ok,

@@ -45,9 +45,12 @@ _accord_imap_sync_recover (AccordImapSync  *self,
 
       if (g_str_equal (intent->kind, "fetch"))
         {
+          g_autoptr(GArray) journalled = accord_imap_uid_set_parse_ranges (intent->payload, NULL);
           gboolean ok;
 
           /* Files delivered before the crash carry their UID: record them. */
+          if (journalled == NULL)
+            journalled = g_array_new (FALSE, FALSE, sizeof (AccordImapUidRange));
           if (!accord_sync_state_begin (self->state, error))
             return FALSE;
           ok = TRUE;
@@ -57,7 +60,7 @@ _accord_imap_sync_recover (AccordImapSync  *self,
               g_autoptr(GError) missing = NULL;
               AccordStateMessage *known;
 
-              if (file->uid == 0 || !_accord_imap_sync_uid_set_contains (intent->payload, file->uid))
+              if (file->uid == 0 || !accord_imap_uid_ranges_contain (journalled, file->uid))
                 continue;
               known = accord_sync_state_lookup_message (self->state, folder_id, file->uid, &missing);
               if (known != NULL)
@@ -288,7 +291,7 @@ _move_one (AccordImapSync  *self,
   if (mailbox == NULL)
     return FALSE;
 
-  set = _accord_imap_sync_uid_set (move->uids);
+  set = accord_imap_uid_set_from_array ((const guint32 *) move->uids->data, move->uids->len);
   accord_imap_client_move_async (self->client, set, move->to_remote->name, cancellable,
                                  _accord_sync_store_result_cb, &moved);
   if (!accord_imap_client_move_finish_full (self->client, _accord_sync_await (&moved), NULL,

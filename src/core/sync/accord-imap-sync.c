@@ -40,64 +40,6 @@
 G_DEFINE_FINAL_TYPE (AccordImapSync, accord_imap_sync, G_TYPE_OBJECT)
 
 
-/* UID sets */
-
-static int
-_compare_uids (gconstpointer a,
-               gconstpointer b)
-{
-  guint32 x = *(const guint32 *) a;
-  guint32 y = *(const guint32 *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* "1:5,7,9:12" from UIDs in any order. */
-char *
-_accord_imap_sync_uid_set (GArray *uids)
-{
-  g_autoptr(GString) set = g_string_new (NULL);
-
-  g_array_sort (uids, _compare_uids);
-  for (guint i = 0; i < uids->len; )
-    {
-      guint32 first = g_array_index (uids, guint32, i);
-      guint32 last = first;
-
-      while (i + 1 < uids->len && g_array_index (uids, guint32, i + 1) <= last + 1)
-        last = g_array_index (uids, guint32, ++i);
-      i++;
-
-      if (set->len > 0)
-        g_string_append_c (set, ',');
-      if (first == last)
-        g_string_append_printf (set, "%u", first);
-      else
-        g_string_append_printf (set, "%u:%u", first, last);
-    }
-
-  return g_string_free (g_steal_pointer (&set), FALSE);
-}
-
-gboolean
-_accord_imap_sync_uid_set_contains (const char *set,
-                                    guint32     uid)
-{
-  g_auto(GStrv) ranges = g_strsplit (set, ",", -1);
-
-  for (guint i = 0; ranges[i] != NULL; i++)
-    {
-      guint64 first = g_ascii_strtoull (ranges[i], NULL, 10);
-      const char *colon = strchr (ranges[i], ':');
-      guint64 last = colon ? g_ascii_strtoull (colon + 1, NULL, 10) : first;
-
-      if (uid >= first && uid <= last)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 /* The Message-ID of a message, from its header, or NULL. */
 char *
 _accord_imap_sync_message_id (GBytes *message)
