@@ -803,15 +803,19 @@ _on_accept_certificate_cb (GTlsConnection       *tls,
   AccordImapConnection *self = user_data;
   g_autofree char *fingerprint = accord_certificate_get_fingerprint (certificate);
 
+  gboolean accepted;
+
   g_set_object (&self->peer_certificate, certificate);
-  self->peer_errors = errors;
   self->pinned = self->pin != NULL && accord_fingerprint_equal (fingerprint, self->pin);
+  accepted = accord_tls_accept_certificate (tls, certificate, self->database, self->pin, &errors);
+  self->peer_errors = errors;
 
   g_debug ("%s:%u: certificate %s failed verification (flags 0x%x), %s",
            self->host, self->port, fingerprint, errors,
-           self->pinned ? "accepted: it is pinned" : "refused");
+           self->pinned ? "accepted: it is pinned" : accepted ? "accepted: an authority vouches for it"
+                                                              : "refused");
 
-  return self->pinned;
+  return accepted;
 }
 
 static void
@@ -861,8 +865,9 @@ _handshake_cb (GObject      *object,
       return;
     }
 
-  if (!self->pinned)
+  if (self->peer_certificate == NULL)
     {
+      /* Verified without a word from accept-certificate. */
       g_set_object (&self->peer_certificate, g_tls_connection_get_peer_certificate (tls));
       self->peer_errors = g_tls_connection_get_peer_certificate_errors (tls);
     }
@@ -892,7 +897,8 @@ _handshake (AccordImapConnection *self)
   g_autoptr(GIOStream) tls = NULL;
   g_autoptr(GError) error = NULL;
 
-  tls = g_tls_client_connection_new (G_IO_STREAM (self->base), identity, &error);
+  tls = accord_tls_client_connection_new (G_IO_STREAM (self->base), identity, self->database,
+                                          self->pin, &error);
   if (tls == NULL)
     {
       _fail (self,
@@ -902,10 +908,6 @@ _handshake (AccordImapConnection *self)
              NULL);
       return;
     }
-
-  /* Never set a NULL database: that would turn verification off. */
-  if (self->database != NULL)
-    g_tls_connection_set_database (G_TLS_CONNECTION (tls), self->database);
 
   g_clear_object (&self->peer_certificate);
   self->peer_errors = 0;

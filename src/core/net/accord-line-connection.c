@@ -45,6 +45,7 @@ struct _AccordLineConnection
 
   GTlsCertificate      *peer_certificate;
   GTlsCertificateFlags  peer_errors;
+  GTlsDatabase         *database;
   char                 *pin;
   gboolean              pinned;
 };
@@ -89,6 +90,7 @@ accord_line_connection_finalize (GObject *object)
   g_clear_pointer (&self->inbuf, g_byte_array_unref);
   g_free (self->host);
   g_free (self->pin);
+  g_clear_object (&self->database);
 
   G_OBJECT_CLASS (accord_line_connection_parent_class)->finalize (object);
 }
@@ -548,15 +550,19 @@ _on_accept_certificate_cb (GTlsConnection       *tls,
   AccordLineConnection *self = user_data;
   g_autofree char *fingerprint = accord_certificate_get_fingerprint (certificate);
 
+  gboolean accepted;
+
   g_set_object (&self->peer_certificate, certificate);
-  self->peer_errors = errors;
   self->pinned = self->pin != NULL && accord_fingerprint_equal (fingerprint, self->pin);
+  accepted = accord_tls_accept_certificate (tls, certificate, self->database, self->pin, &errors);
+  self->peer_errors = errors;
 
   g_debug ("%s:%u: certificate %s failed verification (flags 0x%x), %s",
            self->host, self->port, fingerprint, errors,
-           self->pinned ? "accepted: it is pinned" : "refused");
+           self->pinned ? "accepted: it is pinned" : accepted ? "accepted: an authority vouches for it"
+                                                              : "refused");
 
-  return self->pinned;
+  return accepted;
 }
 
 static void
@@ -604,8 +610,9 @@ _handshake_cb (GObject      *object,
       return;
     }
 
-  if (!self->pinned)
+  if (self->peer_certificate == NULL)
     {
+      /* Verified without a word from accept-certificate. */
       g_set_object (&self->peer_certificate, g_tls_connection_get_peer_certificate (data->tls));
       self->peer_errors = g_tls_connection_get_peer_certificate_errors (data->tls);
     }
@@ -663,8 +670,13 @@ accord_line_connection_start_tls_async (AccordLineConnection *self,
       return;
     }
 
+  g_clear_pointer (&self->pin, g_free);
+  if (pinned != NULL)
+    self->pin = accord_fingerprint_normalize (pinned);
+  g_set_object (&self->database, database);
+
   identity = g_network_address_new (self->host, self->port);
-  tls = g_tls_client_connection_new (G_IO_STREAM (self->base), identity, &error);
+  tls = accord_tls_client_connection_new (G_IO_STREAM (self->base), identity, database, self->pin, &error);
   if (tls == NULL)
     {
       g_task_return_new_error (task, ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_CONNECT,
@@ -674,13 +686,6 @@ accord_line_connection_start_tls_async (AccordLineConnection *self,
       return;
     }
 
-  /* Never set a NULL database: that would turn verification off. */
-  if (database != NULL)
-    g_tls_connection_set_database (G_TLS_CONNECTION (tls), database);
-
-  g_clear_pointer (&self->pin, g_free);
-  if (pinned != NULL)
-    self->pin = accord_fingerprint_normalize (pinned);
   g_clear_object (&self->peer_certificate);
   self->peer_errors = 0;
   self->pinned = FALSE;

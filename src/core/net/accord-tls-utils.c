@@ -139,3 +139,85 @@ accord_certificate_describe_errors (GTlsCertificateFlags  errors,
 
   return g_string_free (out, FALSE);
 }
+
+/**
+ * accord_tls_client_connection_new:
+ * @database: (nullable): the authorities to trust; %NULL for the system's
+ * @pin: (nullable): the fingerprint of a certificate accepted whatever the
+ *   authorities say
+ *
+ * The client side of a TLS connection over @base.
+ *
+ * With a pin and no @database, the connection is made without the system's list of
+ * authorities: the pinned certificate is what is expected, and parsing the whole list
+ * (GnuTLS keeps some 140 certificates decoded, several megabytes) is left until a
+ * certificate other than the pinned one turns up, which
+ * accord_tls_accept_certificate() then checks against the list as usual.
+ *
+ * Returns: (transfer full): the connection, or %NULL with @error set
+ */
+GIOStream *
+accord_tls_client_connection_new (GIOStream           *base,
+                                  GSocketConnectable  *identity,
+                                  GTlsDatabase        *database,
+                                  const char          *pin,
+                                  GError             **error)
+{
+  GTlsBackend *backend = g_tls_backend_get_default ();
+
+  g_return_val_if_fail (G_IS_IO_STREAM (base), NULL);
+
+  if (database == NULL && pin == NULL)
+    return g_tls_client_connection_new (base, identity, error);
+
+  /* Set at construction: the default list is loaded as soon as the connection is
+   * initialised without one. */
+  return g_initable_new (g_tls_backend_get_client_connection_type (backend), NULL, error,
+                         "base-io-stream", base,
+                         "server-identity", identity,
+                         "database", database,
+                         NULL);
+}
+
+/**
+ * accord_tls_accept_certificate:
+ * @tls: a connection from accord_tls_client_connection_new(), in its
+ *   #GTlsConnection::accept-certificate handler
+ * @database: (nullable): the database it was made with
+ * @pin: (nullable): the pin it was made with
+ * @errors: (inout): what verification found; on return, what is left against the
+ *   certificate
+ *
+ * Whether to accept a certificate that verification did not: it is the pinned one,
+ * or, on a connection made without the system's authorities, the system's authorities
+ * vouch for it after all.
+ */
+gboolean
+accord_tls_accept_certificate (GTlsConnection       *tls,
+                               GTlsCertificate      *certificate,
+                               GTlsDatabase         *database,
+                               const char           *pin,
+                               GTlsCertificateFlags *errors)
+{
+  g_autofree char *fingerprint = accord_certificate_get_fingerprint (certificate);
+  g_autoptr(GTlsDatabase) system = NULL;
+  g_autoptr(GError) error = NULL;
+  GSocketConnectable *identity = NULL;
+
+  if (pin != NULL && accord_fingerprint_equal (fingerprint, pin))
+    return TRUE;
+  if (pin == NULL || database != NULL)
+    return FALSE;
+
+  /* Not the pinned certificate, on a connection that had no authorities to check it
+   * with: check it as any other. */
+  system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  if (G_IS_TLS_CLIENT_CONNECTION (tls))
+    identity = g_tls_client_connection_get_server_identity (G_TLS_CLIENT_CONNECTION (tls));
+  *errors = g_tls_database_verify_chain (system, certificate, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
+                                         identity, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, &error);
+  if (error != NULL)
+    *errors |= G_TLS_CERTIFICATE_GENERIC_ERROR;
+
+  return *errors == 0;
+}

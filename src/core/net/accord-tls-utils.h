@@ -16,4 +16,15 @@ gboolean  accord_fingerprint_equal               (const char           *a,
 char     *accord_certificate_describe_errors     (GTlsCertificateFlags  errors,
                                                   const char           *host);
 
+GIOStream *accord_tls_client_connection_new     (GIOStream            *base,
+                                                  GSocketConnectable   *identity,
+                                                  GTlsDatabase         *database,
+                                                  const char           *pin,
+                                                  GError              **error);
+gboolean   accord_tls_accept_certificate        (GTlsConnection       *tls,
+                                                  GTlsCertificate      *certificate,
+                                                  GTlsDatabase         *database,
+                                                  const char           *pin,
+                                                  GTlsCertificateFlags *errors);
+
 G_END_DECLS
