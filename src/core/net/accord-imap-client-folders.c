@@ -220,6 +220,7 @@ static void
 _select_untagged_cb (AccordImapResponse *response,
                      gpointer            user_data)
 {
+  AccordImapClient *self = g_task_get_source_object (user_data);
   Op *op = _accord_imap_client_op (user_data);
   AccordImapMailbox *mailbox = op->mailbox;
   guint64 number;
@@ -227,7 +228,10 @@ _select_untagged_cb (AccordImapResponse *response,
   if (response->status == ACCORD_IMAP_STATUS_OK && response->code != NULL)
     {
       if (accord_imap_response_code_number (response, "UIDVALIDITY", 0, &number))
-        mailbox->uidvalidity = (guint32) MIN (number, G_MAXUINT32);
+        {
+          mailbox->uidvalidity = (guint32) MIN (number, G_MAXUINT32);
+          self->selected_uidvalidity = mailbox->uidvalidity;
+        }
       else if (accord_imap_response_code_number (response, "UIDNEXT", 0, &number))
         mailbox->uidnext = (guint32) MIN (number, G_MAXUINT32);
       else if (accord_imap_response_code_number (response, "HIGHESTMODSEQ", 0, &number))
@@ -286,6 +290,8 @@ _select_cb (GObject      *object,
   /* RFC 3501 §6.3.1: a failed SELECT leaves no folder selected. */
   g_clear_pointer (&self->selected, g_free);
   self->selected_modseq = 0;
+  if (response == NULL)
+    self->selected_uidvalidity = 0;
   if (response != NULL)
     {
       self->selected = g_strdup (op->folder);

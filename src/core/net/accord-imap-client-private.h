@@ -26,6 +26,7 @@ struct _AccordImapClient
   gboolean              authenticated;
   char                 *selected;
   guint64               selected_modseq;
+  guint32               selected_uidvalidity;   /* as read, ahead of the SELECT's end */
   /* SEARCH answers carry no tag: one search at a time, the others wait here. */
   gboolean              searching;
   GQueue                searches;       /* QueuedSearch */

@@ -673,6 +673,7 @@ _logout_cb (GObject      *object,
 
   accord_imap_connection_close (self->conn, NULL);
   g_clear_pointer (&self->selected, g_free);
+  self->selected_uidvalidity = 0;
 
   if (_accord_imap_client_op_finished (task))
     g_task_return_boolean (task, TRUE);

@@ -303,6 +303,23 @@ accord_imap_client_get_selected (AccordImapClient *self)
   return self->selected;
 }
 
+/**
+ * accord_imap_client_get_selected_uidvalidity:
+ *
+ * The UIDVALIDITY of the folder being selected or selected, from the moment the
+ * server's answer to SELECT tells it: commands pipelined behind a SELECT can check,
+ * as their own answers arrive, that the folder is numbered as they expected.
+ *
+ * Returns: the UIDVALIDITY, or 0 when no folder is selected or it is not known yet
+ */
+guint32
+accord_imap_client_get_selected_uidvalidity (AccordImapClient *self)
+{
+  g_return_val_if_fail (ACCORD_IS_IMAP_CLIENT (self), 0);
+
+  return self->selected_uidvalidity;
+}
+
 /* --- helpers ------------------------------------------------------------------------ */
 
 GStrv

@@ -69,6 +69,7 @@ GStrv             accord_imap_client_dup_capabilities     (AccordImapClient     
 gboolean          accord_imap_client_is_enabled           (AccordImapClient     *self,
                                                            const char           *extension);
 const char       *accord_imap_client_get_selected         (AccordImapClient     *self);
+guint32           accord_imap_client_get_selected_uidvalidity (AccordImapClient *self);
 
 void              accord_imap_client_login_async          (AccordImapClient     *self,
                                                            const char           *username,

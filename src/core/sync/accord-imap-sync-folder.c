@@ -18,19 +18,32 @@
 #define FLUSH_BYTES (2 * 1024 * 1024)
 #define FLUSH_MESSAGES 500
 
-/* One folder */
+/* Downloads */
 
 typedef struct
 {
   AccordImapSync *self;
   gint64          folder_id;
-  const char     *folder;
+  char           *folder;
   char           *intent_uids;
   gint64          intent_id;
-  GPtrArray      *batch;      /* AccordMaildirDelivery */
+  guint32         uidvalidity;  /* expected of the folder, when asked for ahead */
+  GPtrArray      *batch;        /* AccordMaildirDelivery */
   gsize           batch_bytes;
   GError         *error;
+  GAsyncResult   *result;
 } Download;
+
+static void
+_download_free (Download *download)
+{
+  g_clear_error (&download->error);
+  g_ptr_array_unref (download->batch);
+  g_free (download->intent_uids);
+  g_free (download->folder);
+  g_clear_object (&download->result);
+  g_free (download);
+}
 
 static gboolean
 _flush_download (Download  *download,
@@ -77,6 +90,16 @@ _on_message (AccordImapMessage *message,
   if (download->error != NULL || message->body == NULL)
     return;
 
+  /* Asked for ahead of the answer to SELECT: only if the folder is still numbered as
+   * it was, or these UIDs are other messages. */
+  if (download->uidvalidity != 0 &&
+      accord_imap_client_get_selected_uidvalidity (download->self->client) != download->uidvalidity)
+    {
+      g_set_error (&download->error, ACCORD_IMAP_ERROR, ACCORD_IMAP_ERROR_PROTOCOL,
+                   _("The server renumbered the folder “%s” during the sync."), download->folder);
+      return;
+    }
+
   accord_mail_flags_to_letters (accord_mail_flags_from_imap ((const char * const *) message->flags),
                                 letters);
   g_ptr_array_add (download->batch,
@@ -87,6 +110,64 @@ _on_message (AccordImapMessage *message,
     _flush_download (download, &download->error);
 }
 
+/* Journals the download of @uid_set. Journalled first: after a crash, a file carrying
+ * one of these UIDs is this download's, not a new message to upload. */
+static Download *
+_download_new (AccordImapSync  *self,
+               gint64           folder_id,
+               const char      *folder,
+               const char      *uid_set,
+               guint32          uidvalidity,
+               GError         **error)
+{
+  Download *download;
+  gint64 intent_id = accord_sync_state_add_intent (self->state, "fetch", folder_id, uid_set, error);
+
+  if (intent_id == 0)
+    return NULL;
+
+  download = g_new0 (Download, 1);
+  download->self = self;
+  download->folder_id = folder_id;
+  download->folder = g_strdup (folder);
+  download->intent_uids = g_strdup (uid_set);
+  download->intent_id = intent_id;
+  download->uidvalidity = uidvalidity;
+  download->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_delivery_free);
+  return download;
+}
+
+/* Asks for the messages; they are written as they arrive. */
+static void
+_download_send (Download     *download,
+                GCancellable *cancellable)
+{
+  accord_imap_client_fetch_bodies_async (download->self->client, download->intent_uids, _on_message,
+                                         download, cancellable, _accord_sync_store_result_cb,
+                                         &download->result);
+}
+
+/* Waits for the download's end; writes what is left and closes its journal entry. */
+static gboolean
+_download_finish (Download  *download,
+                  GError   **error)
+{
+  AccordImapSync *self = download->self;
+  gboolean ok;
+
+  ok = accord_imap_client_fetch_bodies_finish (self->client, _accord_sync_await (&download->result),
+                                               error);
+  if (ok && download->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&download->error));
+      ok = FALSE;
+    }
+  ok = ok && _flush_download (download, error);
+  ok = ok && accord_sync_state_remove_intent (self->state, download->intent_id, error);
+
+  return ok;
+}
+
 static gboolean
 _download (AccordImapSync  *self,
            gint64           folder_id,
@@ -95,40 +176,20 @@ _download (AccordImapSync  *self,
            GCancellable    *cancellable,
            GError         **error)
 {
-  Download download = { self, folder_id, folder, NULL, 0, NULL, 0, NULL };
-  AWAIT_INIT (result);
+  g_autofree char *set = NULL;
+  Download *download;
   gboolean ok;
 
   if (uids->len == 0)
     return TRUE;
 
-  /* Journalled first: after a crash, a file carrying one of these UIDs is this
-   * download's, not a new message to upload. */
-  download.intent_uids = accord_imap_uid_set_from_array ((const guint32 *) uids->data, uids->len);
-  download.intent_id = accord_sync_state_add_intent (self->state, "fetch", folder_id,
-                                                     download.intent_uids, error);
-  if (download.intent_id == 0)
-    {
-      g_free (download.intent_uids);
-      return FALSE;
-    }
-
-  download.batch = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_delivery_free);
-  accord_imap_client_fetch_bodies_async (self->client, download.intent_uids, _on_message, &download,
-                                         cancellable, _accord_sync_store_result_cb, &result);
-  ok = accord_imap_client_fetch_bodies_finish (self->client, _accord_sync_await (&result), error);
-
-  if (ok && download.error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&download.error));
-      ok = FALSE;
-    }
-  ok = ok && _flush_download (&download, error);
-  ok = ok && accord_sync_state_remove_intent (self->state, download.intent_id, error);
-
-  g_clear_error (&download.error);
-  g_ptr_array_unref (download.batch);
-  g_free (download.intent_uids);
+  set = accord_imap_uid_set_from_array ((const guint32 *) uids->data, uids->len);
+  download = _download_new (self, folder_id, folder, set, 0, error);
+  if (download == NULL)
+    return FALSE;
+  _download_send (download, cancellable);
+  ok = _download_finish (download, error);
+  _download_free (download);
   return ok;
 }
 
@@ -435,12 +496,27 @@ _hold (AccordImapSync *self,
     g_warning ("%s", error->message);
 }
 
-/* Whether the files here are exactly as last synced: same keys, same flags. */
+static int
+_compare_uid (gconstpointer a,
+              gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a;
+  guint32 y = *(const guint32 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Whether the files here are exactly as last synced: same keys, same flags. When they
+ * are, also the UIDs from @uidnext on that are not known here: the messages the server
+ * has had since the last sync. */
 static gboolean
 _nothing_changed_here (AccordImapSync  *self,
                        gint64           folder_id,
                        const char      *folder,
+                       guint32          uidnext,
+                       guint32          remote_uidnext,
                        gboolean        *quiet,
+                       char           **new_uids,
                        GCancellable    *cancellable,
                        GError         **error)
 {
@@ -448,8 +524,12 @@ _nothing_changed_here (AccordImapSync  *self,
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GHashTable) synced = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) intents = NULL;
+  g_autoptr(GArray) known = g_array_new (FALSE, FALSE, sizeof (guint32));
+  GString *set;
+  guint32 next = uidnext;
 
   *quiet = FALSE;
+  *new_uids = NULL;
 
   intents = accord_sync_state_list_intents (self->state, error);
   if (intents == NULL)
@@ -471,6 +551,9 @@ _nothing_changed_here (AccordImapSync  *self,
       AccordStateMessage *row = g_ptr_array_index (rows, i);
 
       g_hash_table_insert (synced, row->key, row);
+      /* Uploaded since the last sync: on the server above the old UIDNEXT, and here. */
+      if (row->uid >= uidnext && row->uid < remote_uidnext)
+        g_array_append_val (known, row->uid);
     }
 
   for (guint i = 0; i < files->len; i++)
@@ -484,21 +567,169 @@ _nothing_changed_here (AccordImapSync  *self,
     }
 
   *quiet = TRUE;
+
+  /* [uidnext, remote_uidnext) less what is known, as ranges. */
+  g_array_sort (known, _compare_uid);
+  set = g_string_new (NULL);
+  for (guint i = 0; i <= known->len && next < remote_uidnext; i++)
+    {
+      guint32 until = i < known->len ? g_array_index (known, guint32, i) : remote_uidnext;
+
+      if (until > next)
+        g_string_append_printf (set, until - 1 > next ? "%s%u:%u" : "%s%u", set->len ? "," : "",
+                                next, until - 1);
+      next = MAX (next, until + 1);
+    }
+  *new_uids = set->len > 0 ? g_string_free (set, FALSE) : (g_string_free (set, TRUE), NULL);
+
   return TRUE;
 }
 
-gboolean
-_accord_imap_sync_folder (AccordImapSync          *self,
-                          const AccordImapFolder  *remote_folder,
-                          const char              *folder,
-                          GCancellable            *cancellable,
-                          GError                 **error)
+void
+_accord_imap_sync_run_clear (AccordImapSyncRun *run)
 {
+  /* Whatever was asked ahead is waited for: its answers write into @run. */
+  if (run->selecting)
+    {
+      AccordImapMailbox *mailbox;
+
+      _accord_sync_await (&run->selected);
+      mailbox = accord_imap_client_select_finish (run->self->client, run->selected, NULL);
+      g_clear_pointer (&mailbox, accord_imap_mailbox_free);
+    }
+  if (run->download != NULL)
+    {
+      _accord_sync_await (&((Download *) run->download)->result);
+      _download_free (run->download);
+    }
+  g_clear_object (&run->selected);
+  g_clear_pointer (&run->cursor, accord_state_folder_free);
+  g_clear_pointer (&run->name, g_free);
+  g_clear_pointer (&run->new_uids, g_free);
+}
+
+/* What a folder needs: nothing, when neither side changed since the last sync; to be
+ * opened ahead, when only the server's side did (see _accord_imap_sync_open_ahead());
+ * else the whole of _accord_imap_sync_folder() in its turn. */
+gboolean
+_accord_imap_sync_prepare (AccordImapSync     *self,
+                           AccordImapSyncRun  *run,
+                           GCancellable       *cancellable,
+                           GError            **error)
+{
+  const AccordImapFolder *remote_folder = run->remote;
+  AccordStateFolder *cursor;
+  gboolean quiet = FALSE;
+
+  run->kind = ACCORD_IMAP_SYNC_RUN_FULL;
+  run->folder_id = accord_sync_state_ensure_folder (self->state, run->name, remote_folder->raw_name, error);
+  if (run->folder_id == 0 || !accord_maildir_ensure_folder (self->maildir, run->name, cancellable, error))
+    return FALSE;
+  run->cursor = cursor = accord_sync_state_get_folder (self->state, run->folder_id, error);
+  if (cursor == NULL)
+    return FALSE;
+
+  /* LIST-STATUS tells the server's side without selecting the folder. */
+  if (!remote_folder->has_status || cursor->uidvalidity == 0 || cursor->highestmodseq == 0 ||
+      remote_folder->uidvalidity != cursor->uidvalidity)
+    return TRUE;
+
+  if (!_nothing_changed_here (self, run->folder_id, run->name, cursor->uidnext, remote_folder->uidnext,
+                              &quiet, &run->new_uids, cancellable, error))
+    {
+      accord_sync_state_set_folder_status (self->state, run->folder_id, cursor->last_sync,
+                                           (*error)->message, NULL);
+      return FALSE;
+    }
+  if (!quiet)
+    return TRUE;
+
+  if (remote_folder->uidnext == cursor->uidnext && remote_folder->highestmodseq == cursor->highestmodseq)
+    {
+      /* Nothing to do, and no need to select the folder at all: a sync with nothing to
+       * do is a handful of round trips whatever the number of folders. */
+      run->kind = ACCORD_IMAP_SYNC_RUN_SKIP;
+      accord_sync_state_set_folder_status (self->state, run->folder_id,
+                                           g_get_real_time () / G_USEC_PER_SEC, NULL, NULL);
+    }
+  else if (self->qresync)
+    run->kind = ACCORD_IMAP_SYNC_RUN_AHEAD;
+
+  return TRUE;
+}
+
+/* Changed on the server only: SELECT with QRESYNC and the new messages (the UIDs from
+ * the last UIDNEXT on that are not known here) go out at once, behind the other
+ * folders' and without waiting for any answer, so that a sync of many changed folders
+ * costs one round trip rather than two per folder. Carried out in its turn, the folder
+ * needs nothing more of the server unless something changed there in between; then it
+ * is synced again in full (@run's redo). */
+gboolean
+_accord_imap_sync_open_ahead (AccordImapSync     *self,
+                              AccordImapSyncRun  *run,
+                              GCancellable       *cancellable,
+                              GError            **error)
+{
+  AccordImapQresync qresync = { run->cursor->uidvalidity, run->cursor->highestmodseq, NULL };
+
+  g_return_val_if_fail (run->kind == ACCORD_IMAP_SYNC_RUN_AHEAD, FALSE);
+
+  /* Journalled before the SELECT goes: nothing waits between the two. */
+  if (run->new_uids != NULL)
+    {
+      run->download = _download_new (self, run->folder_id, run->name, run->new_uids,
+                                     run->cursor->uidvalidity, error);
+      if (run->download == NULL)
+        return FALSE;
+    }
+
+  run->selecting = TRUE;
+  accord_imap_client_select_async (self->client, run->remote->name, &qresync, FALSE, cancellable,
+                                   _accord_sync_store_result_cb, &run->selected);
+  if (run->download != NULL)
+    _download_send (run->download, cancellable);
+
+  return TRUE;
+}
+
+static gboolean
+_plan_needs_server (AccordSyncPlan *plan)
+{
+  for (guint i = 0; i < plan->actions->len; i++)
+    {
+      const AccordSyncAction *action = &g_array_index (plan->actions, AccordSyncAction, i);
+
+      switch (action->kind)
+        {
+        case ACCORD_SYNC_ACTION_SET_FLAGS:
+          if (action->flags != action->remote_flags)
+            return TRUE;
+          break;
+        case ACCORD_SYNC_ACTION_DELETE_LOCAL:
+        case ACCORD_SYNC_ACTION_FORGET:
+          break;
+        default:
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+gboolean
+_accord_imap_sync_folder (AccordImapSync     *self,
+                          AccordImapSyncRun  *run,
+                          GCancellable       *cancellable,
+                          GError            **error)
+{
+  const AccordImapFolder *remote_folder = run->remote;
+  const char *folder = run->name;
+  gint64 folder_id = run->folder_id;
+  AccordStateFolder *cursor = run->cursor;
   g_autoptr(AccordImapMailbox) mailbox = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) listing = NULL;
-  g_autoptr(GArray) vanished = NULL;
   g_autoptr(GArray) remote = g_array_new (FALSE, FALSE, sizeof (AccordRemoteEntry));
   g_autoptr(GArray) local = g_array_new (FALSE, FALSE, sizeof (AccordLocalEntry));
   g_autoptr(GArray) synced = g_array_new (FALSE, FALSE, sizeof (AccordSyncedEntry));
@@ -506,41 +737,13 @@ _accord_imap_sync_folder (AccordImapSync          *self,
   g_autoptr(GHashTable) filenames = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(AccordSyncPlan) plan = NULL;
   AccordSyncPlanOptions options = { TRUE, NULL, 0, 0 };
-  AccordStateFolder *cursor = NULL;
   AccordImapQresync qresync = { 0, };
+  gboolean ahead = run->kind == ACCORD_IMAP_SYNC_RUN_AHEAD && !run->redo;
   gboolean use_qresync;
   gboolean unchanged = FALSE;
-  gint64 folder_id;
   gboolean ok = TRUE;
-  AWAIT_INIT (selected);
 
-  folder_id = accord_sync_state_ensure_folder (self->state, folder, remote_folder->raw_name, error);
-  if (folder_id == 0 || !accord_maildir_ensure_folder (self->maildir, folder, cancellable, error))
-    return FALSE;
-  cursor = accord_sync_state_get_folder (self->state, folder_id, error);
-  if (cursor == NULL)
-    return FALSE;
-
-  /* LIST-STATUS said the server's side of the folder is as it was last time: when
-   * nothing changed here either, there is no need to select it at all, which makes a
-   * sync with nothing to do a handful of round trips whatever the number of folders. */
-  if (remote_folder->has_status && cursor->uidvalidity != 0 && cursor->highestmodseq != 0 &&
-      remote_folder->uidvalidity == cursor->uidvalidity &&
-      remote_folder->uidnext == cursor->uidnext &&
-      remote_folder->highestmodseq == cursor->highestmodseq)
-    {
-      gboolean quiet = FALSE;
-
-      if (!_nothing_changed_here (self, folder_id, folder, &quiet, cancellable, error))
-        goto out_fail;
-      if (quiet)
-        {
-          accord_sync_state_set_folder_status (self->state, folder_id,
-                                               g_get_real_time () / G_USEC_PER_SEC, NULL, NULL);
-          accord_state_folder_free (cursor);
-          return TRUE;
-        }
-    }
+  g_return_val_if_fail (run->kind != ACCORD_IMAP_SYNC_RUN_SKIP, FALSE);
 
   use_qresync = self->qresync && cursor->uidvalidity != 0 && cursor->highestmodseq != 0;
   if (use_qresync)
@@ -549,14 +752,37 @@ _accord_imap_sync_folder (AccordImapSync          *self,
       qresync.modseq = cursor->highestmodseq;
     }
 
-  accord_imap_client_select_async (self->client, remote_folder->name, use_qresync ? &qresync : NULL,
-                                   FALSE, cancellable, _accord_sync_store_result_cb, &selected);
-  mailbox = accord_imap_client_select_finish (self->client, _accord_sync_await (&selected), error);
+  if (!ahead)
+    {
+      run->selecting = TRUE;
+      accord_imap_client_select_async (self->client, remote_folder->name, use_qresync ? &qresync : NULL,
+                                       FALSE, cancellable, _accord_sync_store_result_cb, &run->selected);
+    }
+  run->selecting = FALSE;
+  mailbox = accord_imap_client_select_finish (self->client, _accord_sync_await (&run->selected), error);
+  g_clear_object (&run->selected);
+  if (run->download != NULL)
+    {
+      /* The new messages asked for ahead: written as they came, finished now. */
+      Download *download = g_steal_pointer (&run->download);
+      g_autoptr(GError) download_error = NULL;
+
+      ok = _download_finish (download, &download_error);
+      _download_free (download);
+      /* Renumbered in between, nothing was written: see below. */
+      if (!ok && mailbox != NULL && mailbox->uidvalidity == cursor->uidvalidity)
+        {
+          g_propagate_error (error, g_steal_pointer (&download_error));
+          goto out_fail;
+        }
+    }
   if (mailbox == NULL)
     goto out_fail;
 
   if (cursor->uidvalidity != 0 && mailbox->uidvalidity != cursor->uidvalidity)
     {
+      if (ahead)
+        goto redo;
       /* The server renumbered the folder: match what is here to the new UIDs by
        * Message-ID, then list the folder in full as if for the first time; only what
        * did not match is downloaded or uploaded. */
@@ -568,6 +794,8 @@ _accord_imap_sync_folder (AccordImapSync          *self,
     }
 
   /* What changed on the server since the last sync. */
+  if (ahead && !(use_qresync && mailbox->highestmodseq != 0))
+    goto redo;
   if (use_qresync && mailbox->highestmodseq != 0)
     {
       for (guint i = 0; mailbox->changed != NULL && i < mailbox->changed->len; i++)
@@ -642,6 +870,10 @@ _accord_imap_sync_folder (AccordImapSync          *self,
                                (AccordLocalEntry *) local->data, local->len,
                                (AccordSyncedEntry *) synced->data, synced->len, &options);
 
+  /* Opened ahead, another folder may be selected by now. */
+  if (ahead && _plan_needs_server (plan))
+    goto redo;
+
   ok = _apply_flags (self, folder_id, folder, plan, filenames, cancellable, error) &&
        _apply_deletions (self, folder_id, folder, plan, filenames, cancellable, error);
 
@@ -680,14 +912,18 @@ _accord_imap_sync_folder (AccordImapSync          *self,
   if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
     goto out_fail;
 
-  accord_state_folder_free (cursor);
+  return TRUE;
+
+redo:
+  /* Something changed on the server since the folder list: sync the folder again in
+   * full, the folder selected again. What was downloaded is recorded and stays. */
+  run->redo = TRUE;
   return TRUE;
 
 out_fail:
   if (*error != NULL)
     accord_sync_state_set_folder_status (self->state, folder_id, cursor->last_sync, (*error)->message,
                                          NULL);
-  accord_state_folder_free (cursor);
   return FALSE;
 }
 

@@ -46,11 +46,43 @@ char       *_accord_imap_sync_local_name          (const AccordImapFolder *folde
 gboolean    _accord_imap_sync_is_selectable       (const AccordImapFolder *folder);
 
 /* accord-imap-sync-folder.c */
-gboolean    _accord_imap_sync_folder              (AccordImapSync         *self,
-                                                   const AccordImapFolder *remote_folder,
-                                                   const char             *folder,
+typedef enum
+{
+  ACCORD_IMAP_SYNC_RUN_FULL,
+  ACCORD_IMAP_SYNC_RUN_SKIP,
+  ACCORD_IMAP_SYNC_RUN_AHEAD,
+} AccordImapSyncRunKind;
+
+/* One folder's part in a run. */
+typedef struct
+{
+  AccordImapSync         *self;
+  const AccordImapFolder *remote;
+  char                   *name;        /* on disk */
+  AccordImapSyncRunKind   kind;
+  gint64                  folder_id;
+  AccordStateFolder      *cursor;
+  char                   *new_uids;    /* on the server since the last sync, not known here */
+  gboolean                selecting;   /* a SELECT is out, its answer in @selected */
+  GAsyncResult           *selected;
+  gpointer                download;    /* the new messages, asked for ahead */
+  gboolean                redo;        /* opened ahead, but it needs the whole sync */
+  gboolean                failed;
+} AccordImapSyncRun;
+
+gboolean    _accord_imap_sync_prepare             (AccordImapSync         *self,
+                                                   AccordImapSyncRun      *run,
                                                    GCancellable           *cancellable,
                                                    GError                **error);
+gboolean    _accord_imap_sync_open_ahead          (AccordImapSync         *self,
+                                                   AccordImapSyncRun      *run,
+                                                   GCancellable           *cancellable,
+                                                   GError                **error);
+gboolean    _accord_imap_sync_folder              (AccordImapSync         *self,
+                                                   AccordImapSyncRun      *run,
+                                                   GCancellable           *cancellable,
+                                                   GError                **error);
+void        _accord_imap_sync_run_clear           (AccordImapSyncRun      *run);
 
 /* accord-imap-sync-recovery.c */
 gboolean    _accord_imap_sync_recover             (AccordImapSync         *self,

@@ -268,12 +268,36 @@ _reconcile_folders (AccordImapSync  *self,
   return TRUE;
 }
 
+/* A folder that fails is reported, and the others still sync; a cut connection or a
+ * cancellation ends the run (FALSE, with @error set). */
+static gboolean
+_folder_failed (AccordImapSync     *self,
+                AccordImapSyncRun  *run,
+                GError            **folder_error,
+                GError            **first_error,
+                GError            **error)
+{
+  self->stats.folders_failed++;
+  run->failed = TRUE;
+  if (g_error_matches (*folder_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      !accord_imap_client_is_connected (self->client))
+    {
+      g_propagate_error (error, g_steal_pointer (folder_error));
+      return FALSE;
+    }
+  g_warning ("%s: %s", run->name, (*folder_error)->message);
+  if (*first_error == NULL)
+    *first_error = g_steal_pointer (folder_error);
+  return TRUE;
+}
+
 static gboolean
 _sync (AccordImapSync  *self,
        GCancellable    *cancellable,
        GError         **error)
 {
   g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GArray) runs = NULL;
   g_autoptr(GError) first_error = NULL;
   AWAIT_INIT (listed);
 
@@ -293,32 +317,52 @@ _sync (AccordImapSync  *self,
       !_accord_imap_sync_apply_local_moves (self, folders, cancellable, error))
     return FALSE;
 
+  runs = g_array_new (FALSE, TRUE, sizeof (AccordImapSyncRun));
+  g_array_set_clear_func (runs, (GDestroyNotify) _accord_imap_sync_run_clear);
   for (guint i = 0; i < folders->len; i++)
     {
       AccordImapFolder *folder = g_ptr_array_index (folders, i);
-      g_autofree char *name = NULL;
-      g_autoptr(GError) folder_error = NULL;
+      AccordImapSyncRun run = { self, folder, NULL, };
 
       if (!_accord_imap_sync_is_selectable (folder))
         continue;
+      run.name = _accord_imap_sync_local_name (folder);
+      g_array_append_val (runs, run);
+    }
 
-      name = _accord_imap_sync_local_name (folder);
+  /* First what each folder needs, from the folder list and the files; then the folders
+   * changed on the server only are opened at once; then each folder in its turn. */
+  for (guint i = 0; i < runs->len; i++)
+    {
+      AccordImapSyncRun *run = &g_array_index (runs, AccordImapSyncRun, i);
+      g_autoptr(GError) folder_error = NULL;
+
       self->stats.folders++;
-      if (!_accord_imap_sync_folder (self, folder, name, cancellable, &folder_error))
-        {
-          /* A folder that fails is reported; the others still sync. A cut connection
-           * or a cancellation ends the run. */
-          self->stats.folders_failed++;
-          if (g_error_matches (folder_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-              !accord_imap_client_is_connected (self->client))
-            {
-              g_propagate_error (error, g_steal_pointer (&folder_error));
-              return FALSE;
-            }
-          g_warning ("%s: %s", name, folder_error->message);
-          if (first_error == NULL)
-            first_error = g_steal_pointer (&folder_error);
-        }
+      if (!_accord_imap_sync_prepare (self, run, cancellable, &folder_error) &&
+          !_folder_failed (self, run, &folder_error, &first_error, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < runs->len; i++)
+    {
+      AccordImapSyncRun *run = &g_array_index (runs, AccordImapSyncRun, i);
+
+      if (run->kind == ACCORD_IMAP_SYNC_RUN_AHEAD &&
+          !_accord_imap_sync_open_ahead (self, run, cancellable, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < runs->len; i++)
+    {
+      AccordImapSyncRun *run = &g_array_index (runs, AccordImapSyncRun, i);
+      g_autoptr(GError) folder_error = NULL;
+      gboolean ok;
+
+      if (run->kind == ACCORD_IMAP_SYNC_RUN_SKIP || run->failed)
+        continue;
+      ok = _accord_imap_sync_folder (self, run, cancellable, &folder_error);
+      if (ok && run->redo)
+        ok = _accord_imap_sync_folder (self, run, cancellable, &folder_error);
+      if (!ok && !_folder_failed (self, run, &folder_error, &first_error, error))
+        return FALSE;
     }
 
   if (first_error != NULL)
