@@ -269,12 +269,32 @@ _local_digest (Fixture    *f,
 }
 
 static void
-_assert_same (Fixture *f)
+_assert_same_folder (Fixture    *f,
+                     const char *folder)
 {
-  g_autofree char *there = _remote_digest (f->folder);
-  g_autofree char *here = _local_digest (f, f->folder);
+  g_autofree char *there = _remote_digest (folder);
+  g_autofree char *here = _local_digest (f, folder);
 
   g_assert_cmpstr (here, ==, there);
+}
+
+static void
+_assert_same (Fixture *f)
+{
+  _assert_same_folder (f, f->folder);
+}
+
+static void
+_select_folder (Fixture    *f,
+                const char *folder)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(AccordImapMailbox) mailbox = NULL;
+  g_autoptr(GError) error = NULL;
+
+  accord_imap_client_select_async (f->client, folder, NULL, FALSE, NULL, accord_test_result_cb, &result);
+  mailbox = accord_imap_client_select_finish (f->client, _wait (&result), &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -380,6 +400,126 @@ test_server_changes (Fixture       *f,
   g_assert_cmpuint (stats->fetched, ==, 2);
   g_assert_cmpuint (stats->deleted_here, ==, 1);
   g_assert_cmpuint (stats->flags_changed, ==, 3);
+  _assert_same (f);
+}
+
+static void
+_delete_folder (Fixture    *f,
+                const char *folder)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  accord_imap_client_delete_async (f->client, folder, NULL, accord_test_result_cb, &result);
+  accord_imap_client_delete_finish (f->client, _wait (&result), NULL);
+}
+
+/* Several folders changed at once: those changed on the server only are opened all at
+ * once, the one changed here too in its turn, and all end up the same. */
+static void
+test_many_folders (Fixture       *f,
+                   gconstpointer  data)
+{
+  gboolean qresync = g_strcmp0 (g_getenv ("ACCORD_TEST_IMAP_CONDSTORE"), "0") != 0;
+  g_autofree char *second = g_strdup_printf ("%s-b", f->folder);
+  g_autofree char *third = g_strdup_printf ("%s-c", f->folder);
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) then = NULL;
+  g_autoptr(AccordImapSync) after = NULL;
+  g_autoptr(GPtrArray) deliveries = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_delivery_free);
+  g_autoptr(GError) error = NULL;
+  const AccordImapSyncStats *stats;
+
+  _create_folder (f, second);
+  _create_folder (f, third);
+  for (guint i = 0; i < 8; i++)
+    {
+      _append (f, f->folder, i, NULL);
+      _append (f, second, i, i % 2 ? "\\Seen" : NULL);
+      _append (f, third, i, NULL);
+    }
+  _sync (f, &first);
+
+  /* On the server: new messages in the first two, flags and a deletion in the second;
+   * here: a new message in the third. */
+  _append (f, f->folder, 50, NULL);
+  _append (f, f->folder, 51, "\\Flagged");
+  _append (f, second, 50, NULL);
+  _select_folder (f, second);
+  _store (f, "1:2", TRUE, "\\Answered");
+  _expunge (f, "3");
+  g_ptr_array_add (deliveries, accord_maildir_delivery_new (_message ("here", 1, 900), "S", 0, NULL));
+  accord_maildir_deliver (f->maildir, third, deliveries, NULL, &error);
+  g_assert_no_error (error);
+
+  stats = _sync (f, &then);
+  g_assert_cmpuint (stats->fetched, ==, 3);
+  g_assert_cmpuint (stats->uploaded, ==, 1);
+  g_assert_cmpuint (stats->deleted_here, ==, 1);
+  g_assert_cmpuint (stats->flags_changed, ==, 2);
+  g_assert_cmpuint (stats->opened_ahead, ==, qresync ? 2 : 0);
+  g_assert_cmpuint (stats->synced_again, ==, 0);
+  g_assert_cmpuint (stats->folders_failed, ==, 0);
+  _assert_same (f);
+  _assert_same_folder (f, second);
+  _assert_same_folder (f, third);
+
+  /* And then nothing to do (the upload moved the server's UIDNEXT: that folder is
+   * opened again, and nothing is asked for). */
+  stats = _sync (f, &after);
+  g_assert_cmpuint (stats->fetched + stats->uploaded + stats->flags_changed, ==, 0);
+  g_assert_cmpuint (stats->synced_again, ==, 0);
+
+  _delete_folder (f, second);
+  _delete_folder (f, third);
+}
+
+/* A folder opened ahead whose plan needs the server after all is synced again in full:
+ * here a message lost here (file and record) that then changes on the server, reported
+ * by QRESYNC, unknown, below the last UIDNEXT, so not asked for ahead. */
+static void
+test_synced_again (Fixture       *f,
+                   gconstpointer  data)
+{
+  gboolean qresync = g_strcmp0 (g_getenv ("ACCORD_TEST_IMAP_CONDSTORE"), "0") != 0;
+  g_autofree char *path = g_build_filename (f->dir, "state.sqlite", NULL);
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) second = NULL;
+  g_autoptr(AccordSyncState) state = NULL;
+  g_autoptr(AccordStateFolder) folder = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_change_free);
+  g_autoptr(GError) error = NULL;
+  const AccordImapSyncStats *stats;
+
+  _seed (f, 6);
+  _sync (f, &first);
+
+  state = accord_sync_state_open (path, NULL, &error);
+  g_assert_no_error (error);
+  folder = accord_sync_state_lookup_folder (state, f->folder, &error);
+  g_assert_no_error (error);
+  files = accord_maildir_scan (f->maildir, f->folder, ACCORD_MAILDIR_SCAN_NONE, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < files->len; i++)
+    if (((AccordMaildirMessage *) g_ptr_array_index (files, i))->uid == 2)
+      g_ptr_array_add (gone, accord_maildir_change_new (((AccordMaildirMessage *) g_ptr_array_index (files, i))->filename,
+                                                        NULL));
+  g_assert_cmpuint (gone->len, ==, 1);
+  accord_maildir_remove_messages (f->maildir, f->folder, gone, NULL, &error);
+  g_assert_no_error (error);
+  accord_sync_state_remove_message (state, folder->id, 2, &error);
+  g_assert_no_error (error);
+  accord_sync_state_close (state);
+
+  _select (f);
+  _store (f, "2", TRUE, "\\Flagged");
+  _append (f, f->folder, 60, NULL);
+
+  stats = _sync (f, &second);
+  g_assert_cmpuint (stats->opened_ahead, ==, qresync ? 1 : 0);
+  g_assert_cmpuint (stats->synced_again, ==, qresync ? 1 : 0);
+  g_assert_cmpuint (stats->fetched, ==, 2);
+  g_assert_cmpuint (stats->folders_failed, ==, 0);
   _assert_same (f);
 }
 
@@ -1027,6 +1167,8 @@ main (int   argc,
   ADD ("/imap-sync/server-capabilities", test_server_capabilities);
   ADD ("/imap-sync/initial-and-no-op", test_initial_and_no_op);
   ADD ("/imap-sync/server-changes", test_server_changes);
+  ADD ("/imap-sync/many-folders", test_many_folders);
+  ADD ("/imap-sync/synced-again", test_synced_again);
   ADD ("/imap-sync/local-changes", test_local_changes);
   ADD ("/imap-sync/flags-both-sides", test_flags_both_sides);
   ADD ("/imap-sync/deletion-guard", test_deletion_guard);

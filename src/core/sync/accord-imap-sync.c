@@ -346,9 +346,11 @@ _sync (AccordImapSync  *self,
     {
       AccordImapSyncRun *run = &g_array_index (runs, AccordImapSyncRun, i);
 
-      if (run->kind == ACCORD_IMAP_SYNC_RUN_AHEAD &&
-          !_accord_imap_sync_open_ahead (self, run, cancellable, error))
+      if (run->kind != ACCORD_IMAP_SYNC_RUN_AHEAD)
+        continue;
+      if (!_accord_imap_sync_open_ahead (self, run, cancellable, error))
         return FALSE;
+      self->stats.opened_ahead++;
     }
   for (guint i = 0; i < runs->len; i++)
     {
@@ -360,7 +362,10 @@ _sync (AccordImapSync  *self,
         continue;
       ok = _accord_imap_sync_folder (self, run, cancellable, &folder_error);
       if (ok && run->redo)
-        ok = _accord_imap_sync_folder (self, run, cancellable, &folder_error);
+        {
+          self->stats.synced_again++;
+          ok = _accord_imap_sync_folder (self, run, cancellable, &folder_error);
+        }
       if (!ok && !_folder_failed (self, run, &folder_error, &first_error, error))
         return FALSE;
     }

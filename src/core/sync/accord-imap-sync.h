@@ -27,6 +27,8 @@ typedef struct
   guint moved;           /* moved here between folders, moved there with MOVE */
   guint held_deletions;  /* deletions waiting for the person's yes */
   guint folders_failed;
+  guint opened_ahead;    /* folders changed on the server only, opened all at once */
+  guint synced_again;    /* of those, folders that needed a second, full pass */
 } AccordImapSyncStats;
 
 #define ACCORD_TYPE_IMAP_SYNC (accord_imap_sync_get_type ())
