@@ -747,6 +747,107 @@ test_local_move (Fixture       *f,
 }
 
 static void
+_rename_folder (Fixture    *f,
+                const char *folder,
+                const char *to)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  accord_imap_client_rename_async (f->client, folder, to, NULL, accord_test_result_cb, &result);
+  accord_imap_client_rename_finish (f->client, _wait (&result), &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+_exists_there (Fixture    *f,
+               const char *folder)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GError) error = NULL;
+
+  accord_imap_client_list_async (f->client, NULL, accord_test_result_cb, &result);
+  folders = accord_imap_client_list_finish (f->client, _wait (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < folders->len; i++)
+    if (g_str_equal (((AccordImapFolder *) g_ptr_array_index (folders, i))->name, folder))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+_exists_here (Fixture    *f,
+              const char *folder)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) local = accord_maildir_list_folders (f->maildir, NULL, &error);
+
+  g_assert_no_error (error);
+  return g_strv_contains ((const char * const *) local, folder);
+}
+
+/* A folder renamed on one side is renamed on the other, its messages with it: nothing
+ * comes down, goes up or is deleted. A rename found done on both sides but not
+ * recorded (a kill between the two steps) is recorded. */
+static void
+test_folder_renames (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *a = g_strdup_printf ("%s-a", f->folder);
+  g_autofree char *a_there = g_strdup_printf ("%s-a-renamed-there", f->folder);
+  g_autofree char *b = g_strdup_printf ("%s-b", f->folder);
+  g_autofree char *b_here = g_strdup_printf ("%s-b-renamed-here", f->folder);
+  g_autofree char *both = g_strdup_printf ("%s-a-renamed-both", f->folder);
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) second = NULL;
+  g_autoptr(AccordImapSync) third = NULL;
+  g_autoptr(AccordImapSync) fourth = NULL;
+  g_autoptr(GError) error = NULL;
+  const AccordImapSyncStats *stats;
+
+  _create_folder (f, a);
+  _create_folder (f, b);
+  for (guint i = 0; i < 5; i++)
+    {
+      _append (f, a, i, i % 2 ? "\\Seen" : NULL);
+      _append (f, b, i, NULL);
+    }
+  _sync (f, &first);
+
+  _rename_folder (f, a, a_there);
+  accord_maildir_rename_folder (f->maildir, b, b_here, NULL, &error);
+  g_assert_no_error (error);
+
+  stats = _sync (f, &second);
+  g_assert_cmpuint (stats->folders_renamed, ==, 2);
+  g_assert_cmpuint (stats->fetched + stats->uploaded, ==, 0);
+  g_assert_cmpuint (stats->deleted_here + stats->deleted_there, ==, 0);
+  g_assert_cmpuint (stats->folders_failed, ==, 0);
+  g_assert_true (_exists_here (f, a_there));
+  g_assert_false (_exists_here (f, a));
+  g_assert_true (_exists_there (f, b_here));
+  g_assert_false (_exists_there (f, b));
+  _assert_same_folder (f, a_there);
+  _assert_same_folder (f, b_here);
+
+  /* Renamed on both sides, as a kill between renaming and recording would leave it. */
+  _rename_folder (f, a_there, both);
+  accord_maildir_rename_folder (f->maildir, a_there, both, NULL, &error);
+  g_assert_no_error (error);
+  stats = _sync (f, &third);
+  g_assert_cmpuint (stats->folders_renamed, ==, 1);
+  g_assert_cmpuint (stats->fetched + stats->uploaded, ==, 0);
+  _assert_same_folder (f, both);
+
+  stats = _sync (f, &fourth);
+  g_assert_cmpuint (stats->folders_renamed + stats->fetched + stats->uploaded, ==, 0);
+
+  _delete_folder (f, both);
+  _delete_folder (f, b_here);
+}
+
+static void
 test_folders (Fixture       *f,
               gconstpointer  data)
 {
@@ -1173,6 +1274,7 @@ main (int   argc,
   ADD ("/imap-sync/flags-both-sides", test_flags_both_sides);
   ADD ("/imap-sync/deletion-guard", test_deletion_guard);
   ADD ("/imap-sync/folders", test_folders);
+  ADD ("/imap-sync/folder-renames", test_folder_renames);
   ADD ("/imap-sync/local-move", test_local_move);
   ADD ("/imap-sync/uidvalidity", test_uidvalidity);
   ADD ("/imap-sync/connection-cut", test_connection_cut);

@@ -45,6 +45,12 @@ gboolean    _accord_imap_sync_commit_or_rollback  (AccordSyncState        *state
 char       *_accord_imap_sync_local_name          (const AccordImapFolder *folder);
 gboolean    _accord_imap_sync_is_selectable       (const AccordImapFolder *folder);
 
+/* accord-imap-sync-folders.c */
+gboolean    _accord_imap_sync_reconcile_folders   (AccordImapSync         *self,
+                                                   GPtrArray             **folders,
+                                                   GCancellable           *cancellable,
+                                                   GError                **error);
+
 /* accord-imap-sync-folder.c */
 typedef enum
 {

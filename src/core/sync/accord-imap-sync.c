@@ -161,113 +161,6 @@ _accord_imap_sync_is_selectable (const AccordImapFolder *folder)
          !accord_imap_folder_has_attribute (folder, "\\NonExistent");
 }
 
-/* Folders made or removed on one side since the last sync. A folder new here is
- * created on the server; a folder gone from one side goes from the other only when
- * it holds no messages there, so that no mail goes with a folder by accident (its
- * messages, gone from one side, are deletions like any other, under the guard). */
-static gboolean
-_reconcile_folders (AccordImapSync  *self,
-                    GPtrArray      **folders,
-                    GCancellable    *cancellable,
-                    GError         **error)
-{
-  g_autoptr(GHashTable) remote = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_auto(GStrv) local = NULL;
-  g_autoptr(GPtrArray) known = NULL;
-  char delimiter = '/';
-  gboolean relist = FALSE;
-
-  for (guint i = 0; i < (*folders)->len; i++)
-    {
-      AccordImapFolder *folder = g_ptr_array_index (*folders, i);
-
-      if (folder->delimiter != '\0')
-        delimiter = folder->delimiter;
-      if (_accord_imap_sync_is_selectable (folder))
-        g_hash_table_insert (remote, _accord_imap_sync_local_name (folder), folder);
-    }
-
-  local = accord_maildir_list_folders (self->maildir, cancellable, error);
-  known = local ? accord_sync_state_list_folders (self->state, error) : NULL;
-  if (known == NULL)
-    return FALSE;
-
-  for (guint i = 0; local[i] != NULL; i++)
-    {
-      gboolean synced_before = FALSE;
-
-      if (g_hash_table_contains (remote, local[i]))
-        continue;
-      for (guint j = 0; j < known->len; j++)
-        synced_before |= g_str_equal (((AccordStateFolder *) g_ptr_array_index (known, j))->name, local[i]);
-
-      if (synced_before)
-        {
-          /* Removed on the server: here too, if nothing is in it. */
-          g_autoptr(GPtrArray) files = accord_maildir_scan (self->maildir, local[i],
-                                                            ACCORD_MAILDIR_SCAN_NONE, cancellable, NULL);
-
-          if (files != NULL && files->len == 0)
-            {
-              g_autoptr(AccordStateFolder) folder = accord_sync_state_lookup_folder (self->state, local[i], NULL);
-
-              if (accord_maildir_remove_folder (self->maildir, local[i], cancellable, NULL) && folder != NULL)
-                accord_sync_state_remove_folder (self->state, folder->id, NULL);
-              continue;
-            }
-        }
-
-      /* New here, or removed on the server while it still holds mail here: create. */
-      {
-        g_autofree char *name = g_strdup (local[i]);
-        AWAIT_INIT (created);
-
-        if (delimiter != '/')
-          g_strdelimit (name, "/", delimiter);
-        accord_imap_client_create_async (self->client, name, cancellable, _accord_sync_store_result_cb, &created);
-        if (!accord_imap_client_create_finish (self->client, _accord_sync_await (&created), error))
-          return FALSE;
-        relist = TRUE;
-      }
-    }
-
-  for (guint j = 0; j < known->len; j++)
-    {
-      AccordStateFolder *folder = g_ptr_array_index (known, j);
-      AccordImapFolder *there = g_hash_table_lookup (remote, folder->name);
-      gboolean here = g_strv_contains ((const char * const *) local, folder->name);
-
-      if (there == NULL && !here)
-        accord_sync_state_remove_folder (self->state, folder->id, NULL);
-      else if (there != NULL && !here && there->has_status && there->messages == 0 &&
-               g_ascii_strcasecmp (folder->name, "INBOX") != 0)
-        {
-          /* Removed here, and empty on the server: remove it there too. */
-          AWAIT_INIT (deleted);
-
-          accord_imap_client_delete_async (self->client, there->name, cancellable,
-                                           _accord_sync_store_result_cb, &deleted);
-          if (!accord_imap_client_delete_finish (self->client, _accord_sync_await (&deleted), error))
-            return FALSE;
-          accord_sync_state_remove_folder (self->state, folder->id, NULL);
-          relist = TRUE;
-        }
-    }
-
-  if (relist)
-    {
-      AWAIT_INIT (listed);
-
-      g_clear_pointer (folders, g_ptr_array_unref);
-      accord_imap_client_list_async (self->client, cancellable, _accord_sync_store_result_cb, &listed);
-      *folders = accord_imap_client_list_finish (self->client, _accord_sync_await (&listed), error);
-      if (*folders == NULL)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
 /* A folder that fails is reported, and the others still sync; a cut connection or a
  * cancellation ends the run (FALSE, with @error set). */
 static gboolean
@@ -313,7 +206,7 @@ _sync (AccordImapSync  *self,
   if (folders == NULL)
     return FALSE;
 
-  if (!_reconcile_folders (self, &folders, cancellable, error) ||
+  if (!_accord_imap_sync_reconcile_folders (self, &folders, cancellable, error) ||
       !_accord_imap_sync_apply_local_moves (self, folders, cancellable, error))
     return FALSE;
 

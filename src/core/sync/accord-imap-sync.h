@@ -25,6 +25,7 @@ typedef struct
   guint deleted_there;
   guint flags_changed;
   guint moved;           /* moved here between folders, moved there with MOVE */
+  guint folders_renamed; /* on either side, renamed on the other */
   guint held_deletions;  /* deletions waiting for the person's yes */
   guint folders_failed;
   guint opened_ahead;    /* folders changed on the server only, opened all at once */
