@@ -24,6 +24,7 @@ struct _AccordImapClient
   GStrv                 capabilities;   /* upper case; NULL until known */
   GHashTable           *enabled;        /* upper case */
   gboolean              authenticated;
+  GStrv                 expected;   /* after login, as remembered; until it is done */
   char                 *selected;
   guint64               selected_modseq;
   guint32               selected_uidvalidity;   /* as read, ahead of the SELECT's end */

@@ -113,6 +113,7 @@ accord_imap_client_finalize (GObject *object)
 
   g_free (self->greeting);
   g_strfreev (self->capabilities);
+  g_strfreev (self->expected);
   g_hash_table_unref (self->enabled);
   g_free (self->selected);
 
@@ -245,13 +246,33 @@ accord_imap_client_has_capability (AccordImapClient *self,
   g_return_val_if_fail (ACCORD_IS_IMAP_CLIENT (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  if (self->capabilities == NULL)
-    return FALSE;
-  for (char **cap = self->capabilities; *cap != NULL; cap++)
+  for (char **cap = self->capabilities; cap != NULL && *cap != NULL; cap++)
+    if (g_ascii_strcasecmp (*cap, name) == 0)
+      return TRUE;
+  for (char **cap = self->expected; !self->authenticated && cap != NULL && *cap != NULL; cap++)
     if (g_ascii_strcasecmp (*cap, name) == 0)
       return TRUE;
 
   return FALSE;
+}
+
+/**
+ * accord_imap_client_expect_capabilities:
+ * @capabilities: what the server said it could do after logging in, last time
+ *
+ * Commands sent from now until the login is done may count on @capabilities as well
+ * as the ones the server states: a command that needs an extension can go out right
+ * behind LOGIN, in the same round trip, rather than after its answer. Should the
+ * server have changed since, such a command fails as unknown, and is sent again.
+ */
+void
+accord_imap_client_expect_capabilities (AccordImapClient   *self,
+                                        const char * const *capabilities)
+{
+  g_return_if_fail (ACCORD_IS_IMAP_CLIENT (self));
+
+  g_strfreev (self->expected);
+  self->expected = g_strdupv ((char **) capabilities);
 }
 
 /**

@@ -70,6 +70,8 @@ gboolean          accord_imap_client_is_enabled           (AccordImapClient     
                                                            const char           *extension);
 const char       *accord_imap_client_get_selected         (AccordImapClient     *self);
 guint32           accord_imap_client_get_selected_uidvalidity (AccordImapClient *self);
+void              accord_imap_client_expect_capabilities  (AccordImapClient     *self,
+                                                           const char * const   *capabilities);
 
 void              accord_imap_client_login_async          (AccordImapClient     *self,
                                                            const char           *username,

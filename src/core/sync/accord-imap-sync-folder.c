@@ -506,54 +506,53 @@ _compare_uid (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-/* Whether the files here are exactly as last synced: same keys, same flags. When they
- * are, also the UIDs from @uidnext on that are not known here: the messages the server
- * has had since the last sync. */
-static gboolean
-_nothing_changed_here (AccordImapSync  *self,
-                       gint64           folder_id,
-                       const char      *folder,
-                       guint32          uidnext,
-                       guint32          remote_uidnext,
-                       gboolean        *quiet,
-                       char           **new_uids,
-                       GCancellable    *cancellable,
-                       GError         **error)
+/* What the files of a folder said before the folder list came in. */
+typedef struct
 {
+  gboolean  quiet;    /* exactly as last synced: same keys, same flags */
+  GArray   *above;    /* when quiet, the UIDs known here from the last UIDNEXT on, sorted */
+} CheckedHere;
+
+static void
+_checked_here_free (gpointer data)
+{
+  CheckedHere *checked = data;
+
+  g_clear_pointer (&checked->above, g_array_unref);
+  g_free (checked);
+}
+
+static CheckedHere *
+_check_folder_here (AccordImapSync          *self,
+                    const AccordStateFolder *folder,
+                    GPtrArray               *intents,
+                    GCancellable            *cancellable)
+{
+  CheckedHere *checked = g_new0 (CheckedHere, 1);
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GHashTable) synced = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) intents = NULL;
-  g_autoptr(GArray) known = g_array_new (FALSE, FALSE, sizeof (guint32));
-  GString *set;
-  guint32 next = uidnext;
+  g_autoptr(GArray) above = g_array_new (FALSE, FALSE, sizeof (guint32));
 
-  *quiet = FALSE;
-  *new_uids = NULL;
-
-  intents = accord_sync_state_list_intents (self->state, error);
-  if (intents == NULL)
-    return FALSE;
+  /* Something under way: the whole sync. */
   for (guint i = 0; i < intents->len; i++)
-    if (((AccordStateIntent *) g_ptr_array_index (intents, i))->folder_id == folder_id)
-      return TRUE;
+    if (((AccordStateIntent *) g_ptr_array_index (intents, i))->folder_id == folder->id)
+      return checked;
 
-  files = accord_maildir_scan (self->maildir, folder, ACCORD_MAILDIR_SCAN_NONE, cancellable, error);
-  rows = files ? accord_sync_state_list_messages (self->state, folder_id, error) : NULL;
-  if (rows == NULL)
-    return FALSE;
-
-  if (files->len != rows->len)
-    return TRUE;
+  /* A folder that cannot be read here is not quiet: its own sync says why. */
+  files = accord_maildir_scan (self->maildir, folder->name, ACCORD_MAILDIR_SCAN_NONE, cancellable, NULL);
+  rows = files ? accord_sync_state_list_messages (self->state, folder->id, NULL) : NULL;
+  if (rows == NULL || files->len != rows->len)
+    return checked;
 
   for (guint i = 0; i < rows->len; i++)
     {
       AccordStateMessage *row = g_ptr_array_index (rows, i);
 
       g_hash_table_insert (synced, row->key, row);
-      /* Uploaded since the last sync: on the server above the old UIDNEXT, and here. */
-      if (row->uid >= uidnext && row->uid < remote_uidnext)
-        g_array_append_val (known, row->uid);
+      /* Uploaded since the last sync: on the server from the old UIDNEXT on. */
+      if (row->uid >= folder->uidnext)
+        g_array_append_val (above, row->uid);
     }
 
   for (guint i = 0; i < files->len; i++)
@@ -563,26 +562,75 @@ _nothing_changed_here (AccordImapSync  *self,
 
       if (row == NULL ||
           accord_mail_flags_from_letters (row->flags) != accord_mail_flags_from_letters (file->flags))
-        return TRUE;
+        return checked;
     }
 
-  *quiet = TRUE;
+  g_array_sort (above, _compare_uid);
+  checked->quiet = TRUE;
+  checked->above = g_steal_pointer (&above);
+  return checked;
+}
 
-  /* [uidnext, remote_uidnext) less what is known, as ranges. */
-  g_array_sort (known, _compare_uid);
-  set = g_string_new (NULL);
-  for (guint i = 0; i <= known->len && next < remote_uidnext; i++)
+/**
+ * _accord_imap_sync_check_here:
+ *
+ * Looks over the files of every folder synced before, for whether they are exactly
+ * as last synced; done while the server answers the login and the folder list, and
+ * used by _accord_imap_sync_prepare().
+ */
+gboolean
+_accord_imap_sync_check_here (AccordImapSync  *self,
+                              GCancellable    *cancellable,
+                              GError         **error)
+{
+  g_autoptr(GPtrArray) known = accord_sync_state_list_folders (self->state, error);
+  g_autoptr(GPtrArray) intents = known ? accord_sync_state_list_intents (self->state, error) : NULL;
+
+  if (intents == NULL)
+    return FALSE;
+
+  g_clear_pointer (&self->checked_here, g_hash_table_unref);
+  self->checked_here = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, _checked_here_free);
+  for (guint i = 0; i < known->len; i++)
     {
-      guint32 until = i < known->len ? g_array_index (known, guint32, i) : remote_uidnext;
+      AccordStateFolder *folder = g_ptr_array_index (known, i);
+
+      if (folder->uidvalidity == 0 || folder->highestmodseq == 0)
+        continue;
+      g_hash_table_insert (self->checked_here, g_memdup2 (&folder->id, sizeof folder->id),
+                           _check_folder_here (self, folder, intents, cancellable));
+    }
+
+  return TRUE;
+}
+
+/* The UIDs in [@uidnext, @remote_uidnext) not in @above, as ranges: the messages the
+ * server has had since the last sync. */
+static char *
+_new_uid_set (guint32  uidnext,
+              guint32  remote_uidnext,
+              GArray  *above)
+{
+  GString *set = g_string_new (NULL);
+  guint32 next = uidnext;
+
+  for (guint i = 0; i <= above->len && next < remote_uidnext; i++)
+    {
+      guint32 until = i < above->len ? MIN (g_array_index (above, guint32, i), remote_uidnext)
+                                     : remote_uidnext;
 
       if (until > next)
         g_string_append_printf (set, until - 1 > next ? "%s%u:%u" : "%s%u", set->len ? "," : "",
                                 next, until - 1);
       next = MAX (next, until + 1);
     }
-  *new_uids = set->len > 0 ? g_string_free (set, FALSE) : (g_string_free (set, TRUE), NULL);
 
-  return TRUE;
+  if (set->len == 0)
+    {
+      g_string_free (set, TRUE);
+      return NULL;
+    }
+  return g_string_free (set, FALSE);
 }
 
 void
@@ -619,6 +667,7 @@ _accord_imap_sync_prepare (AccordImapSync     *self,
 {
   const AccordImapFolder *remote_folder = run->remote;
   AccordStateFolder *cursor;
+  CheckedHere *checked;
   gboolean quiet = FALSE;
 
   run->kind = ACCORD_IMAP_SYNC_RUN_FULL;
@@ -634,13 +683,21 @@ _accord_imap_sync_prepare (AccordImapSync     *self,
       remote_folder->uidvalidity != cursor->uidvalidity)
     return TRUE;
 
-  if (!_nothing_changed_here (self, run->folder_id, run->name, cursor->uidnext, remote_folder->uidnext,
-                              &quiet, &run->new_uids, cancellable, error))
+  checked = self->checked_here ? g_hash_table_lookup (self->checked_here, &run->folder_id) : NULL;
+  if (checked == NULL)
     {
-      accord_sync_state_set_folder_status (self->state, run->folder_id, cursor->last_sync,
-                                           (*error)->message, NULL);
-      return FALSE;
+      g_autoptr(GPtrArray) intents = accord_sync_state_list_intents (self->state, error);
+
+      if (intents == NULL)
+        return FALSE;
+      checked = _check_folder_here (self, cursor, intents, cancellable);
+      if (self->checked_here == NULL)
+        self->checked_here = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, _checked_here_free);
+      g_hash_table_insert (self->checked_here, g_memdup2 (&run->folder_id, sizeof run->folder_id), checked);
     }
+  quiet = checked->quiet;
+  if (quiet)
+    run->new_uids = _new_uid_set (cursor->uidnext, remote_folder->uidnext, checked->above);
   if (!quiet)
     return TRUE;
 

@@ -33,7 +33,8 @@ struct _AccordImapSync
   gboolean             qresync;
   gboolean             condstore;
   gboolean             uidplus;
-  GAsyncResult        *enabled;
+  GHashTable          *checked_here;  /* folder id → what the files said, see
+                                         _accord_imap_sync_check_here() */
   const char          *recovering_folder;
 };
 
@@ -89,6 +90,9 @@ gboolean    _accord_imap_sync_folder              (AccordImapSync         *self,
                                                    GCancellable           *cancellable,
                                                    GError                **error);
 void        _accord_imap_sync_run_clear           (AccordImapSyncRun      *run);
+gboolean    _accord_imap_sync_check_here          (AccordImapSync         *self,
+                                                   GCancellable           *cancellable,
+                                                   GError                **error);
 
 /* accord-imap-sync-recovery.c */
 gboolean    _accord_imap_sync_recover             (AccordImapSync         *self,

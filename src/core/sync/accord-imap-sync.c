@@ -102,56 +102,173 @@ _accord_imap_sync_local_name (const AccordImapFolder *folder)
 }
 
 static gboolean
-_connect (AccordImapSync  *self,
-          GCancellable    *cancellable,
-          GError         **error)
+_open (AccordImapSync  *self,
+       GCancellable    *cancellable,
+       GError         **error)
 {
   AccordServiceConfig *config = accord_account_get_service (self->account, ACCORD_SERVICE_MAIL_IN);
-  const char *qresync[] = { "QRESYNC", NULL };
   AWAIT_INIT (connected);
-  AWAIT_INIT (logged_in);
 
   accord_imap_client_connect_async (config->host, config->port, config->security,
                                     config->pinned_certificate, self->database,
                                     ACCORD_IMAP_DEFAULT_TIMEOUT, cancellable, _accord_sync_store_result_cb,
                                     &connected);
   self->client = accord_imap_client_connect_finish (_accord_sync_await (&connected), error);
-  if (self->client == NULL)
-    return FALSE;
+  return self->client != NULL;
+}
+
+static void
+_login_async (AccordImapSync *self,
+              GCancellable   *cancellable,
+              GAsyncResult  **result)
+{
+  AccordServiceConfig *config = accord_account_get_service (self->account, ACCORD_SERVICE_MAIL_IN);
 
   accord_imap_client_login_async (self->client,
                                   config->username ? config->username
                                                    : accord_account_get_address (self->account),
-                                  self->password, cancellable, _accord_sync_store_result_cb, &logged_in);
-  if (!accord_imap_client_login_finish (self->client, _accord_sync_await (&logged_in), error))
+                                  self->password, cancellable, _accord_sync_store_result_cb, result);
+}
+
+static gboolean
+_login_finish (AccordImapSync  *self,
+               GAsyncResult   **result,
+               GError         **error)
+{
+  if (!accord_imap_client_login_finish (self->client, _accord_sync_await (result), error))
     return FALSE;
 
   self->uidplus = accord_imap_client_has_capability (self->client, "UIDPLUS");
   self->condstore = accord_imap_client_has_capability (self->client, "CONDSTORE");
-  /* ENABLE goes out now and is read with the folder list's answer: one round trip
-   * for both. */
-  if (accord_imap_client_has_capability (self->client, "QRESYNC"))
-    accord_imap_client_enable_async (self->client, qresync, cancellable, _accord_sync_store_result_cb,
-                                     &self->enabled);
-
   return TRUE;
 }
 
+/* Connects and logs in, for IDLE. */
 static gboolean
-_finish_enable (AccordImapSync  *self,
-                GError         **error)
+_connect (AccordImapSync  *self,
+          GCancellable    *cancellable,
+          GError         **error)
 {
-  g_autoptr(GAsyncResult) enabled = NULL;
+  AWAIT_INIT (logged_in);
 
-  if (!accord_imap_client_has_capability (self->client, "QRESYNC"))
-    return TRUE;
-
-  _accord_sync_await (&self->enabled);
-  enabled = g_steal_pointer (&self->enabled);
-  if (!accord_imap_client_enable_finish (self->client, enabled, error))
+  if (!_open (self, cancellable, error))
     return FALSE;
+  _login_async (self, cancellable, &logged_in);
+  return _login_finish (self, &logged_in, error);
+}
+
+/* The session for a sync: log in, enable QRESYNC, list the folders with their status.
+ * Where the last sync found QRESYNC and LIST-STATUS, all three go out at once (an
+ * IMAP server takes commands behind LOGIN), and the files are looked over while the
+ * answers travel: a sync with nothing to do is then the connection and one round
+ * trip. */
+typedef struct
+{
+  GAsyncResult *logged_in;
+  GAsyncResult *enabled;
+  GAsyncResult *listed;
+  gboolean      enable_sent;
+  gboolean      list_sent;
+} Session;
+
+static void
+_session_clear (Session *session)
+{
+  /* Whatever was sent is answered, or failed with the connection, before it goes. */
+  if (session->enable_sent)
+    _accord_sync_await (&session->enabled);
+  if (session->list_sent)
+    _accord_sync_await (&session->listed);
+  g_clear_object (&session->logged_in);
+  g_clear_object (&session->enabled);
+  g_clear_object (&session->listed);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Session, _session_clear)
+
+static void
+_session_send_rest (AccordImapSync *self,
+                    Session        *session,
+                    GCancellable   *cancellable)
+{
+  const char *qresync[] = { "QRESYNC", NULL };
+
+  if (accord_imap_client_has_capability (self->client, "QRESYNC"))
+    {
+      accord_imap_client_enable_async (self->client, qresync, cancellable, _accord_sync_store_result_cb,
+                                       &session->enabled);
+      session->enable_sent = TRUE;
+    }
+  accord_imap_client_list_async (self->client, cancellable, _accord_sync_store_result_cb,
+                                 &session->listed);
+  session->list_sent = TRUE;
+}
+
+static void
+_session_begin (AccordImapSync *self,
+                Session        *session,
+                GCancellable   *cancellable)
+{
+  g_autofree char *remembered = accord_sync_state_get_server_value (self->state, "capabilities");
+  g_auto(GStrv) expected = remembered ? g_strsplit (remembered, " ", -1) : NULL;
+
+  _login_async (self, cancellable, &session->logged_in);
+  if (expected != NULL &&
+      g_strv_contains ((const char * const *) expected, "ENABLE") &&
+      g_strv_contains ((const char * const *) expected, "QRESYNC") &&
+      g_strv_contains ((const char * const *) expected, "LIST-STATUS"))
+    {
+      accord_imap_client_expect_capabilities (self->client, (const char * const *) expected);
+      _session_send_rest (self, session, cancellable);
+    }
+}
+
+static GPtrArray *
+_session_finish (AccordImapSync  *self,
+                 Session         *session,
+                 GCancellable    *cancellable,
+                 GError         **error)
+{
+  g_auto(GStrv) capabilities = NULL;
+  g_autofree char *joined = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GPtrArray *folders;
+
+  if (!_login_finish (self, &session->logged_in, error))
+    return NULL;
+
+  capabilities = accord_imap_client_dup_capabilities (self->client);
+  joined = g_strjoinv (" ", capabilities);
+  if (!accord_sync_state_set_server_value (self->state, "capabilities", joined, &local_error))
+    g_debug ("%s", local_error->message);
+  g_clear_error (&local_error);
+
+  if (!session->list_sent)
+    _session_send_rest (self, session, cancellable);
+
+  /* A server that refuses ENABLE is synced without QRESYNC. */
+  if (session->enable_sent &&
+      !accord_imap_client_enable_finish (self->client, _accord_sync_await (&session->enabled), &local_error))
+    g_debug ("ENABLE QRESYNC: %s", local_error->message);
+  g_clear_error (&local_error);
   self->qresync = accord_imap_client_is_enabled (self->client, "QRESYNC");
-  return TRUE;
+
+  folders = accord_imap_client_list_finish (self->client, _accord_sync_await (&session->listed), &local_error);
+  if (folders == NULL && g_error_matches (local_error, ACCORD_IMAP_ERROR, ACCORD_IMAP_ERROR_BAD) &&
+      !accord_imap_client_has_capability (self->client, "LIST-STATUS"))
+    {
+      /* Asked with LIST-STATUS, which the server no longer has: again, plainly. */
+      g_clear_object (&session->listed);
+      g_clear_error (&local_error);
+      accord_imap_client_list_async (self->client, cancellable, _accord_sync_store_result_cb,
+                                     &session->listed);
+      folders = accord_imap_client_list_finish (self->client, _accord_sync_await (&session->listed),
+                                                &local_error);
+    }
+  if (folders == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return folders;
 }
 
 gboolean
@@ -192,17 +309,20 @@ _sync (AccordImapSync  *self,
   g_autoptr(GPtrArray) folders = NULL;
   g_autoptr(GArray) runs = NULL;
   g_autoptr(GError) first_error = NULL;
-  AWAIT_INIT (listed);
+  g_auto(Session) session = { NULL, };
 
   self->maildir = accord_maildir_new (self->maildir_root);
   self->state = accord_sync_state_open (self->state_path, cancellable, error);
-  if (self->state == NULL || !_connect (self, cancellable, error))
+  if (self->state == NULL || !_open (self, cancellable, error))
     return FALSE;
 
-  accord_imap_client_list_async (self->client, cancellable, _accord_sync_store_result_cb, &listed);
-  if (!_finish_enable (self, error))
+  _session_begin (self, &session, cancellable);
+  /* The files are looked over while the server answers. */
+  while (g_main_context_iteration (g_main_context_get_thread_default (), FALSE))
+    ;
+  if (!_accord_imap_sync_check_here (self, cancellable, error))
     return FALSE;
-  folders = accord_imap_client_list_finish (self->client, _accord_sync_await (&listed), error);
+  folders = _session_finish (self, &session, cancellable, error);
   if (folders == NULL)
     return FALSE;
 
@@ -290,8 +410,8 @@ _run_in_thread (GTask        *task,
     accord_imap_client_logout_async (self->client, NULL, NULL, NULL);
   while (g_main_context_iteration (context, FALSE))
     ;
-  g_clear_object (&self->enabled);
   g_clear_object (&self->client);
+  g_clear_pointer (&self->checked_here, g_hash_table_unref);
   if (self->state != NULL)
     accord_sync_state_close (self->state);
   g_clear_object (&self->state);

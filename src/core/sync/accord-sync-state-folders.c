@@ -102,6 +102,55 @@ accord_sync_state_ensure_folder (AccordSyncState  *self,
 }
 
 /**
+ * accord_sync_state_get_server_value:
+ * @key: what to recall, such as "capabilities"
+ *
+ * Returns: (transfer full) (nullable): what was stored under @key, or %NULL
+ */
+char *
+accord_sync_state_get_server_value (AccordSyncState *self,
+                                    const char      *key)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  stmt = _accord_state_prepare (self, "SELECT value FROM server WHERE key = ?1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+
+  return _accord_state_column_text (stmt, 0);
+}
+
+gboolean
+accord_sync_state_set_server_value (AccordSyncState  *self,
+                                    const char       *key,
+                                    const char       *value,
+                                    GError          **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), FALSE);
+  g_return_val_if_fail (key != NULL && value != NULL, FALSE);
+
+  stmt = _accord_state_prepare (self,
+                                "INSERT INTO server (key, value) VALUES (?1, ?2) "
+                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+                                "WHERE value != excluded.value",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+
+  return _accord_state_step_done (self, stmt, error);
+}
+
+/**
  * accord_sync_state_lookup_folder:
  *
  * Returns: (transfer full): the folder named @name

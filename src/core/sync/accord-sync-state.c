@@ -108,6 +108,11 @@ static const char * const migrations[] = {
   "  state      TEXT NOT NULL DEFAULT 'queued',"
   "  updated    INTEGER NOT NULL"
   ") WITHOUT ROWID;",
+  /* 1 → 2: what the server said of itself at the last sync. */
+  "CREATE TABLE server ("
+  "  key   TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ") WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == ACCORD_SYNC_STATE_SCHEMA_VERSION);

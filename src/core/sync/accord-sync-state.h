@@ -23,7 +23,7 @@ typedef enum
 GQuark accord_sync_state_error_quark (void);
 
 /* The schema version this Accord writes (PRAGMA user_version). */
-#define ACCORD_SYNC_STATE_SCHEMA_VERSION 1
+#define ACCORD_SYNC_STATE_SCHEMA_VERSION 2
 
 /**
  * AccordStateFolder:
@@ -183,6 +183,14 @@ gboolean accord_sync_state_transaction       (AccordSyncState                 *s
                                               AccordSyncStateTransactionFunc   func,
                                               gpointer                         user_data,
                                               GError                         **error);
+
+/* What the server said of itself at the last sync */
+char              *accord_sync_state_get_server_value   (AccordSyncState  *self,
+                                                         const char       *key);
+gboolean           accord_sync_state_set_server_value   (AccordSyncState  *self,
+                                                         const char       *key,
+                                                         const char       *value,
+                                                         GError          **error);
 
 /* Folders */
 gint64             accord_sync_state_ensure_folder      (AccordSyncState  *self,
