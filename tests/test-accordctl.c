@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "accord-core.h"
+#include "accord-sync-state.h"
 #include "accord-test-utils.h"
 
 typedef struct
@@ -412,6 +413,71 @@ test_password_stdin (Fixture *f, gconstpointer data)
     }
 }
 
+/* A question queued by a sync is listed with the command that answers it; decide
+ * records the answer, and refuses what it cannot answer. */
+static void
+test_decide (Fixture       *f,
+             gconstpointer  data)
+{
+  g_auto(Run) add = { 0, };
+  g_auto(Run) status = { 0, };
+  g_auto(Run) bad = { 0, };
+  g_auto(Run) unknown = { 0, };
+  g_auto(Run) other = { 0, };
+  g_auto(Run) decide = { 0, };
+  g_auto(Run) after = { 0, };
+  g_autofree char *path = g_build_filename (f->data, "accord", "erin-example-com", "state.sqlite", NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(AccordSyncState) state = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 folder_id;
+  gint64 question;
+
+  _run (f, NULL, &add, "accounts", "add", "--address", "erin@example.com", "--imap", "imap.example.com",
+        NULL);
+  g_assert_cmpint (add.status, ==, 0);
+
+  /* Never synced: nothing to answer. */
+  _run (f, NULL, &other, "decide", "erin-example-com", "1", "yes", NULL);
+  g_assert_cmpint (other.status, ==, 1);
+
+  state = accord_sync_state_open (path, NULL, &error);
+  g_assert_no_error (error);
+  folder_id = accord_sync_state_ensure_folder (state, "INBOX", NULL, &error);
+  g_assert_no_error (error);
+  question = accord_sync_state_add_decision (state, "delete-here", folder_id,
+                                             "60 messages were deleted on the server from INBOX; "
+                                             "delete them here too?", &error);
+  g_assert_no_error (error);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, question);
+
+  _run (f, NULL, &status, "status", NULL);
+  g_assert_cmpint (status.status, ==, 0);
+  g_assert_nonnull (strstr (status.out, "60 messages were deleted"));
+  command = g_strdup_printf ("accordctl decide erin-example-com %s yes|no", id);
+  g_assert_nonnull (strstr (status.out, command));
+
+  _run (f, NULL, &bad, "decide", "erin-example-com", id, "maybe", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  _run (f, NULL, &unknown, "decide", "erin-example-com", "999", "no", NULL);
+  g_assert_cmpint (unknown.status, ==, 1);
+  g_assert_nonnull (strstr (unknown.err, "no question 999"));
+
+  _run (f, NULL, &decide, "decide", "erin-example-com", id, "no", NULL);
+  g_assert_cmpint (decide.status, ==, 0);
+  g_assert_nonnull (strstr (decide.out, "brought back"));
+  decisions = accord_sync_state_list_decisions (state, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (decisions->len, ==, 1);
+  g_assert_cmpstr (((AccordStateDecision *) decisions->pdata[0])->answer, ==, "no");
+
+  _run (f, NULL, &after, "status", "--json", NULL);
+  g_assert_nonnull (strstr (after.out, "\"answer\" : \"no\""));
+  accord_sync_state_close (state);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -429,6 +495,7 @@ main (int   argc,
   ADD ("/accordctl/security-and-ports", test_security_and_ports);
   ADD ("/accordctl/corrupt-file-reported", test_corrupt_file_reported);
   ADD ("/accordctl/password-stdin", test_password_stdin);
+  ADD ("/accordctl/decide", test_decide);
 
 #undef ADD
 

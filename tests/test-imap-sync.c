@@ -645,6 +645,130 @@ test_deletion_guard (Fixture       *f,
   _assert_same (f);
 }
 
+static const AccordImapSyncStats *
+_sync_with_threshold (Fixture         *f,
+                      guint            threshold,
+                      AccordImapSync **keep)
+{
+  g_autofree char *root = g_build_filename (f->dir, "mail", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "state.sqlite", NULL);
+  g_autoptr(AccordImapSync) sync = accord_imap_sync_new (f->account, _env ("ACCORD_TEST_PASSWORD2"));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  accord_imap_sync_set_paths (sync, root, path);
+  accord_imap_sync_set_deletion_threshold (sync, threshold);
+  accord_imap_sync_run_async (sync, NULL, accord_test_result_cb, &result);
+  accord_imap_sync_run_finish (sync, _wait (&result), &error);
+  g_assert_no_error (error);
+
+  *keep = g_steal_pointer (&sync);
+  return accord_imap_sync_get_stats (*keep);
+}
+
+/* Answers the one open question, of @kind; or checks there is none when @kind is NULL. */
+static void
+_answer (Fixture    *f,
+         const char *kind,
+         gboolean    yes)
+{
+  g_autofree char *path = g_build_filename (f->dir, "state.sqlite", NULL);
+  g_autoptr(AccordSyncState) state = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GError) error = NULL;
+
+  state = accord_sync_state_open (path, NULL, &error);
+  g_assert_no_error (error);
+  decisions = accord_sync_state_list_decisions (state, &error);
+  g_assert_no_error (error);
+  if (kind == NULL)
+    {
+      g_assert_cmpuint (decisions->len, ==, 0);
+    }
+  else
+    {
+      AccordStateDecision *decision;
+
+      g_assert_cmpuint (decisions->len, ==, 1);
+      decision = g_ptr_array_index (decisions, 0);
+      g_assert_cmpstr (decision->kind, ==, kind);
+      g_assert_null (decision->answer);
+      accord_sync_state_answer_decision (state, decision->id, yes, &error);
+      g_assert_no_error (error);
+    }
+  accord_sync_state_close (state);
+}
+
+static void
+_delete_here (Fixture *f,
+              guint    count)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_change_free);
+  g_autoptr(GError) error = NULL;
+
+  files = accord_maildir_scan (f->maildir, f->folder, ACCORD_MAILDIR_SCAN_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (files->len, >=, count);
+  for (guint i = 0; i < count; i++)
+    g_ptr_array_add (gone, accord_maildir_change_new (((AccordMaildirMessage *) files->pdata[i])->filename, NULL));
+  accord_maildir_remove_messages (f->maildir, f->folder, gone, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The person's answers to deletions held back: no brings the messages back from the
+ * other side, yes deletes them; either way the question goes. */
+static void
+test_deletion_answers (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) held = NULL;
+  g_autoptr(AccordImapSync) restored = NULL;
+  g_autoptr(AccordImapSync) held_here = NULL;
+  g_autoptr(AccordImapSync) deleted = NULL;
+  g_autoptr(AccordImapSync) held_again = NULL;
+  g_autoptr(AccordImapSync) fetched = NULL;
+  const AccordImapSyncStats *stats;
+
+  _seed (f, 20);
+  _sync (f, &first);
+
+  /* Twelve deleted on the server, over a threshold of five; no: they go back there. */
+  _select (f);
+  _expunge (f, "1:12");
+  stats = _sync_with_threshold (f, 5, &held);
+  g_assert_cmpuint (stats->held_deletions, ==, 12);
+  _answer (f, "delete-here", FALSE);
+  stats = _sync_with_threshold (f, 5, &restored);
+  g_assert_cmpuint (stats->held_deletions, ==, 0);
+  g_assert_cmpuint (stats->uploaded, ==, 12);
+  g_assert_cmpuint (stats->deleted_here, ==, 0);
+  _assert_same (f);
+  _answer (f, NULL, FALSE);
+
+  /* Ten deleted here; yes: they go on the server too. */
+  _delete_here (f, 10);
+  stats = _sync_with_threshold (f, 5, &held_here);
+  g_assert_cmpuint (stats->held_deletions, ==, 10);
+  _answer (f, "delete-there", TRUE);
+  stats = _sync_with_threshold (f, 5, &deleted);
+  g_assert_cmpuint (stats->deleted_there, ==, 10);
+  _assert_same (f);
+  _answer (f, NULL, FALSE);
+
+  /* Eight more deleted here; no: they come back down. */
+  _delete_here (f, 8);
+  stats = _sync_with_threshold (f, 5, &held_again);
+  g_assert_cmpuint (stats->held_deletions, ==, 8);
+  _answer (f, "delete-there", FALSE);
+  stats = _sync_with_threshold (f, 5, &fetched);
+  g_assert_cmpuint (stats->fetched, ==, 8);
+  g_assert_cmpuint (stats->deleted_there, ==, 0);
+  _assert_same (f);
+  _answer (f, NULL, FALSE);
+}
+
 static void
 _collect_cb (AccordImapMessage *message,
              gpointer           user_data)
@@ -1273,6 +1397,7 @@ main (int   argc,
   ADD ("/imap-sync/local-changes", test_local_changes);
   ADD ("/imap-sync/flags-both-sides", test_flags_both_sides);
   ADD ("/imap-sync/deletion-guard", test_deletion_guard);
+  ADD ("/imap-sync/deletion-answers", test_deletion_answers);
   ADD ("/imap-sync/folders", test_folders);
   ADD ("/imap-sync/folder-renames", test_folder_renames);
   ADD ("/imap-sync/local-move", test_local_move);

@@ -400,10 +400,17 @@ _accord_cli_status (int    argc,
           AccordStateDecision *decision = g_ptr_array_index (decisions, j);
 
           json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_int_value (builder, decision->id);
           json_builder_set_member_name (builder, "kind");
           json_builder_add_string_value (builder, decision->kind);
           json_builder_set_member_name (builder, "detail");
           json_builder_add_string_value (builder, decision->detail);
+          json_builder_set_member_name (builder, "answer");
+          if (decision->answer != NULL)
+            json_builder_add_string_value (builder, decision->answer);
+          else
+            json_builder_add_null_value (builder);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -450,11 +457,86 @@ _accord_cli_status (int    argc,
                       json_object_get_string_member_with_default (item, "error", ""));
             }
           for (guint j = 0; j < json_array_get_length (decisions); j++)
-            printf ("  %s %s\n", _("Waiting for you:"),
-                    json_object_get_string_member (json_array_get_object_element (decisions, j),
-                                                   "detail"));
+            {
+              JsonObject *decision = json_array_get_object_element (decisions, j);
+              const char *answer = json_object_get_string_member_with_default (decision, "answer", NULL);
+
+              if (answer == NULL)
+                /* TRANSLATORS: the question, then the command that answers it */
+                printf (_("  Waiting for you: %s\n    accordctl decide %s %" G_GINT64_FORMAT " yes|no\n"),
+                        json_object_get_string_member (decision, "detail"),
+                        json_object_get_string_member (entry, "account"),
+                        json_object_get_int_member (decision, "id"));
+              else
+                printf (_("  Answered “%s”, done at the next sync: %s\n"), answer,
+                        json_object_get_string_member (decision, "detail"));
+            }
         }
     }
 
+  return ACCORD_CLI_EXIT_OK;
+}
+
+int
+_accord_cli_decide (int    argc,
+                    char **argv)
+{
+  g_autoptr(AccordAccountStore) store = NULL;
+  AccordAccount *account;
+  g_autoptr(AccordSyncState) state = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("ACCOUNT QUESTION yes|no"));
+  g_autofree char *path = NULL;
+  AccordStateDecision *decision = NULL;
+  gboolean yes;
+  gint64 id;
+  char *end;
+
+  g_option_context_set_summary (context, _("Answers a question a sync asked, such as whether to "
+                                           "delete many messages at once. Yes carries the "
+                                           "deletions out, no brings the messages back from the "
+                                           "other side; either at the next sync."));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return _accord_cli_usage_error ("%s", error->message);
+  if (argc != 4)
+    return _accord_cli_usage_error (_("“decide” takes an account, a question and yes or no"));
+
+  id = g_ascii_strtoll (argv[2], &end, 10);
+  if (*argv[2] == '\0' || *end != '\0' || id <= 0)
+    return _accord_cli_usage_error (_("“%s” is not a question number; see “accordctl status”"), argv[2]);
+  if (g_ascii_strcasecmp (argv[3], "yes") == 0)
+    yes = TRUE;
+  else if (g_ascii_strcasecmp (argv[3], "no") == 0)
+    yes = FALSE;
+  else
+    return _accord_cli_usage_error (_("Answer “yes” or “no”, not “%s”"), argv[3]);
+
+  store = _accord_cli_load_store (&error);
+  if (store == NULL)
+    return _accord_cli_failed ("%s", error->message);
+  account = accord_account_store_lookup (store, argv[1]);
+  if (account == NULL)
+    return _accord_cli_failed (_("There is no account “%s”"), argv[1]);
+
+  path = accord_sync_state_default_path (accord_account_get_id (account));
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return _accord_cli_failed (_("The account “%s” has not been synced, and has no questions"), argv[1]);
+  state = accord_sync_state_open (path, NULL, &error);
+  decisions = state ? accord_sync_state_list_decisions (state, &error) : NULL;
+  if (decisions == NULL)
+    return _accord_cli_failed ("%s", error->message);
+  for (guint i = 0; i < decisions->len; i++)
+    if (((AccordStateDecision *) g_ptr_array_index (decisions, i))->id == id)
+      decision = g_ptr_array_index (decisions, i);
+  if (decision == NULL)
+    return _accord_cli_failed (_("The account “%s” has no question %" G_GINT64_FORMAT "; see “accordctl status”"),
+                               argv[1], id);
+
+  if (!accord_sync_state_answer_decision (state, id, yes, &error))
+    return _accord_cli_failed ("%s", error->message);
+
+  printf ("%s\n", yes ? _("Done at the next sync: the messages will be deleted.")
+                      : _("Done at the next sync: the messages will be brought back."));
   return ACCORD_CLI_EXIT_OK;
 }

@@ -28,6 +28,7 @@ _print_help (FILE *out)
   fprintf (out, "  send FILE --account ID [--password-stdin]\n");
   fprintf (out, "  sync [ACCOUNT] [--once] [--password-stdin]\n");
   fprintf (out, "  status [--json]\n");
+  fprintf (out, "  decide ACCOUNT QUESTION yes|no\n");
   fprintf (out, "  version\n\n");
   fprintf (out, "%s\n", _("Exit status: 0 done, 1 the operation failed, 2 the command was wrong,"));
   fprintf (out, "%s\n", _("3 discover found no way to receive mail."));
@@ -128,6 +129,9 @@ accord_cli_run (int    argc,
 
   if (g_str_equal (command, "status"))
     return _accord_cli_status (argc - 1, argv + 1);
+
+  if (g_str_equal (command, "decide"))
+    return _accord_cli_decide (argc - 1, argv + 1);
 
   return _accord_cli_usage_error (_("Unknown command “%s”"), command);
 }

@@ -44,6 +44,8 @@ int  _accord_cli_send            (int            argc,
                                   char         **argv);
 int  _accord_cli_sync            (int            argc,
                                   char         **argv);
+int  _accord_cli_decide          (int            argc,
+                                  char         **argv);
 int  _accord_cli_status          (int            argc,
                                   char         **argv);
 

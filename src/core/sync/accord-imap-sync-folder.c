@@ -522,6 +522,37 @@ _checked_here_free (gpointer data)
   g_free (checked);
 }
 
+typedef struct
+{
+  GHashTable *files;      /* key → AccordMailFlags, borrowed from the scan */
+  guint32     uidnext;
+  GArray     *above;
+  guint       count;
+  gboolean    differs;
+} CheckRows;
+
+static gboolean
+_check_row (const AccordStateMessage *row,
+            gpointer                  user_data)
+{
+  CheckRows *check = user_data;
+  gpointer flags;
+
+  check->count++;
+  if (!g_hash_table_lookup_extended (check->files, row->key, NULL, &flags) ||
+      GPOINTER_TO_UINT (flags) != accord_mail_flags_from_letters (row->flags))
+    {
+      check->differs = TRUE;
+      return FALSE;
+    }
+  /* Uploaded since the last sync: on the server from the old UIDNEXT on. */
+  if (row->uid >= check->uidnext)
+    g_array_append_val (check->above, row->uid);
+  return TRUE;
+}
+
+/* The records are walked, not copied: a folder of many thousand messages is looked
+ * over with its file list and little else in memory. */
 static CheckedHere *
 _check_folder_here (AccordImapSync          *self,
                     const AccordStateFolder *folder,
@@ -530,9 +561,9 @@ _check_folder_here (AccordImapSync          *self,
 {
   CheckedHere *checked = g_new0 (CheckedHere, 1);
   g_autoptr(GPtrArray) files = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(GHashTable) synced = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) by_key = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) above = g_array_new (FALSE, FALSE, sizeof (guint32));
+  CheckRows check = { by_key, folder->uidnext, above, 0, FALSE };
 
   /* Something under way: the whole sync. */
   for (guint i = 0; i < intents->len; i++)
@@ -541,29 +572,18 @@ _check_folder_here (AccordImapSync          *self,
 
   /* A folder that cannot be read here is not quiet: its own sync says why. */
   files = accord_maildir_scan (self->maildir, folder->name, ACCORD_MAILDIR_SCAN_NONE, cancellable, NULL);
-  rows = files ? accord_sync_state_list_messages (self->state, folder->id, NULL) : NULL;
-  if (rows == NULL || files->len != rows->len)
+  if (files == NULL)
     return checked;
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      AccordStateMessage *row = g_ptr_array_index (rows, i);
-
-      g_hash_table_insert (synced, row->key, row);
-      /* Uploaded since the last sync: on the server from the old UIDNEXT on. */
-      if (row->uid >= folder->uidnext)
-        g_array_append_val (above, row->uid);
-    }
-
   for (guint i = 0; i < files->len; i++)
     {
       AccordMaildirMessage *file = g_ptr_array_index (files, i);
-      AccordStateMessage *row = g_hash_table_lookup (synced, file->key);
 
-      if (row == NULL ||
-          accord_mail_flags_from_letters (row->flags) != accord_mail_flags_from_letters (file->flags))
-        return checked;
+      g_hash_table_insert (by_key, file->key, GUINT_TO_POINTER (accord_mail_flags_from_letters (file->flags)));
     }
+
+  if (!accord_sync_state_foreach_message (self->state, folder->id, _check_row, &check, NULL) ||
+      check.differs || check.count != g_hash_table_size (by_key) || check.count != files->len)
+    return checked;
 
   g_array_sort (above, _compare_uid);
   checked->quiet = TRUE;
@@ -773,6 +793,25 @@ _plan_needs_server (AccordSyncPlan *plan)
   return FALSE;
 }
 
+/* The messages as last synced, for the plan: keys packed together, nothing else kept. */
+typedef struct
+{
+  GArray       *synced;   /* AccordSyncedEntry */
+  GStringChunk *keys;
+} CollectSynced;
+
+static gboolean
+_collect_synced (const AccordStateMessage *row,
+                 gpointer                  user_data)
+{
+  CollectSynced *collect = user_data;
+  AccordSyncedEntry entry = { row->uid, g_string_chunk_insert (collect->keys, row->key),
+                              accord_mail_flags_from_letters (row->flags) };
+
+  g_array_append_val (collect->synced, entry);
+  return TRUE;
+}
+
 gboolean
 _accord_imap_sync_folder (AccordImapSync     *self,
                           AccordImapSyncRun  *run,
@@ -785,15 +824,18 @@ _accord_imap_sync_folder (AccordImapSync     *self,
   AccordStateFolder *cursor = run->cursor;
   g_autoptr(AccordImapMailbox) mailbox = NULL;
   g_autoptr(GPtrArray) files = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) listing = NULL;
   g_autoptr(GArray) remote = g_array_new (FALSE, FALSE, sizeof (AccordRemoteEntry));
   g_autoptr(GArray) local = g_array_new (FALSE, FALSE, sizeof (AccordLocalEntry));
   g_autoptr(GArray) synced = g_array_new (FALSE, FALSE, sizeof (AccordSyncedEntry));
+  g_autoptr(GStringChunk) synced_keys = g_string_chunk_new (4096);
+  CollectSynced collect = { synced, synced_keys };
   g_autoptr(GArray) to_fetch = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GHashTable) filenames = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(AccordSyncPlan) plan = NULL;
-  AccordSyncPlanOptions options = { TRUE, NULL, 0, 0 };
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GArray) answered = g_array_new (FALSE, FALSE, sizeof (gint64));
+  AccordSyncPlanOptions options = { TRUE, NULL, 0, 0, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK };
   AccordImapQresync qresync = { 0, };
   gboolean ahead = run->kind == ACCORD_IMAP_SYNC_RUN_AHEAD && !run->redo;
   gboolean use_qresync;
@@ -911,18 +953,30 @@ _accord_imap_sync_folder (AccordImapSync     *self,
       g_hash_table_insert (filenames, file->key, file->filename);
     }
 
-  rows = accord_sync_state_list_messages (self->state, folder_id, error);
-  if (rows == NULL)
+  if (!accord_sync_state_foreach_message (self->state, folder_id, _collect_synced, &collect, error))
     goto out_fail;
-  for (guint i = 0; i < rows->len; i++)
-    {
-      AccordStateMessage *row = g_ptr_array_index (rows, i);
-      AccordSyncedEntry entry = { row->uid, row->key, accord_mail_flags_from_letters (row->flags) };
-
-      g_array_append_val (synced, entry);
-    }
 
   options.deletion_threshold = self->threshold != 0 ? self->threshold : MAX (50, synced->len / 4);
+  /* What the person answered about deletions held back before. */
+  decisions = accord_sync_state_list_decisions (self->state, error);
+  if (decisions == NULL)
+    goto out_fail;
+  for (guint i = 0; i < decisions->len; i++)
+    {
+      AccordStateDecision *decision = g_ptr_array_index (decisions, i);
+      AccordSyncHeld held;
+
+      if (decision->folder_id != folder_id || decision->answer == NULL)
+        continue;
+      held = g_str_equal (decision->answer, "yes") ? ACCORD_SYNC_HELD_DELETE : ACCORD_SYNC_HELD_RESTORE;
+      if (g_str_equal (decision->kind, "delete-here"))
+        options.held_here = held;
+      else if (g_str_equal (decision->kind, "delete-there"))
+        options.held_there = held;
+      else
+        continue;
+      g_array_append_val (answered, decision->id);
+    }
   plan = accord_sync_plan_new ((AccordRemoteEntry *) remote->data, remote->len,
                                (AccordLocalEntry *) local->data, local->len,
                                (AccordSyncedEntry *) synced->data, synced->len, &options);
@@ -966,6 +1020,8 @@ _accord_imap_sync_folder (AccordImapSync     *self,
                                      mailbox->highestmodseq, error);
   ok = ok && accord_sync_state_set_folder_status (self->state, folder_id,
                                                   g_get_real_time () / G_USEC_PER_SEC, NULL, error);
+  for (guint i = 0; ok && i < answered->len; i++)
+    ok = accord_sync_state_remove_decision (self->state, g_array_index (answered, gint64, i), error);
   if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
     goto out_fail;
 

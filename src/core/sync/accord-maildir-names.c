@@ -37,7 +37,8 @@ char *
 accord_maildir_flags_normalize (const char *flags)
 {
   gboolean present[128] = { FALSE, };
-  GString *out = g_string_sized_new (8);
+  char out[2 * 26 + 1];
+  guint n = 0;
 
   for (const char *p = flags; p != NULL && *p != '\0'; p++)
     if (g_ascii_isalpha (*p))
@@ -45,9 +46,11 @@ accord_maildir_flags_normalize (const char *flags)
 
   for (int c = 'A'; c <= 'z'; c++)
     if (present[c])
-      g_string_append_c (out, (char) c);
+      out[n++] = (char) c;
+  out[n] = '\0';
 
-  return g_string_free (out, FALSE);
+  /* Exactly as long as it is: one of these per file of a folder is kept at a time. */
+  return g_strdup (out);
 }
 
 /**

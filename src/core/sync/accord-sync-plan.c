@@ -159,25 +159,48 @@ _compare_ranked (gconstpointer a,
   return (x->uid > y->uid) - (x->uid < y->uid);
 }
 
-/* Drops the deletions of @kind when there are more than the threshold. */
+/* Holds back the deletions of @kind when there are more than the threshold, unless the
+ * person answered: yes carries them out, no turns them into restoring the message from
+ * the other side. */
 static guint
 _hold_deletions (AccordSyncPlan       *self,
                  AccordSyncActionKind  kind,
-                 guint                 threshold)
+                 guint                 threshold,
+                 AccordSyncHeld        answer)
 {
   guint count = 0;
 
   for (guint i = 0; i < self->actions->len; i++)
     count += g_array_index (self->actions, AccordSyncAction, i).kind == kind;
 
-  if (threshold == 0 || count <= threshold)
+  if (threshold == 0 || count <= threshold || answer == ACCORD_SYNC_HELD_DELETE)
     return 0;
 
   for (guint i = self->actions->len; i > 0; i--)
-    if (g_array_index (self->actions, AccordSyncAction, i - 1).kind == kind)
-      g_array_remove_index (self->actions, i - 1);
+    {
+      AccordSyncAction *action = &g_array_index (self->actions, AccordSyncAction, i - 1);
 
-  return count;
+      if (action->kind != kind)
+        continue;
+      if (answer == ACCORD_SYNC_HELD_ASK)
+        g_array_remove_index (self->actions, i - 1);
+      else if (kind == ACCORD_SYNC_ACTION_DELETE_REMOTE)
+        {
+          /* Deleted here, kept there: download it again (recorded anew by its UID). */
+          action->kind = ACCORD_SYNC_ACTION_FETCH;
+          action->key = NULL;
+        }
+      else
+        {
+          /* Deleted there, kept here: forget the old UID and upload the file again. */
+          AccordSyncAction upload = { ACCORD_SYNC_ACTION_UPLOAD, 0, action->key, action->flags, 0, 0 };
+
+          action->kind = ACCORD_SYNC_ACTION_FORGET;
+          g_array_append_val (self->actions, upload);
+        }
+    }
+
+  return answer == ACCORD_SYNC_HELD_ASK ? count : 0;
 }
 
 /**
@@ -260,9 +283,9 @@ accord_sync_plan_new (const AccordRemoteEntry     *remote,
       _add (self, ACCORD_SYNC_ACTION_UPLOAD, 0, local[i].key, local[i].flags);
 
   self->held_local_deletes = _hold_deletions (self, ACCORD_SYNC_ACTION_DELETE_LOCAL,
-                                              options->deletion_threshold);
+                                              options->deletion_threshold, options->held_here);
   self->held_remote_deletes = _hold_deletions (self, ACCORD_SYNC_ACTION_DELETE_REMOTE,
-                                               options->deletion_threshold);
+                                               options->deletion_threshold, options->held_there);
 
   g_array_sort (self->actions, _compare_ranked);
 

@@ -75,6 +75,20 @@ typedef struct
   AccordMailFlags      remote_flags;/* SET_FLAGS: what the server has now */
 } AccordSyncAction;
 
+/**
+ * AccordSyncHeld:
+ * @ACCORD_SYNC_HELD_ASK: more deletions than the threshold are held back, to ask
+ * @ACCORD_SYNC_HELD_DELETE: the person said yes: they are carried out
+ * @ACCORD_SYNC_HELD_RESTORE: the person said no: what is gone on one side is brought
+ *   back from the other (uploaded again, or downloaded again)
+ */
+typedef enum
+{
+  ACCORD_SYNC_HELD_ASK,
+  ACCORD_SYNC_HELD_DELETE,
+  ACCORD_SYNC_HELD_RESTORE,
+} AccordSyncHeld;
+
 typedef struct
 {
   /* A complete listing of the server's UIDs: only then may a UID missing from it be
@@ -85,6 +99,9 @@ typedef struct
   /* Deleting more than this many messages on either side at once needs the person's
    * yes; 0 means no limit. */
   guint           deletion_threshold;
+  /* The person's answer about deletions held back before, here and on the server. */
+  AccordSyncHeld  held_here;
+  AccordSyncHeld  held_there;
 } AccordSyncPlanOptions;
 
 typedef struct

@@ -32,6 +32,7 @@ accord_state_decision_free (AccordStateDecision *decision)
 
   g_free (decision->kind);
   g_free (decision->detail);
+  g_free (decision->answer);
   g_free (decision);
 }
 
@@ -213,6 +214,7 @@ _decision_from_row (sqlite3_stmt *stmt)
   decision->folder_id = sqlite3_column_int64 (stmt, 2);
   decision->detail = _accord_state_column_text (stmt, 3);
   decision->created = sqlite3_column_int64 (stmt, 4);
+  decision->answer = _accord_state_column_text (stmt, 5);
   return decision;
 }
 
@@ -252,10 +254,35 @@ accord_sync_state_list_decisions (AccordSyncState  *self,
   g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), NULL);
 
   return _list_entries (self,
-                        "SELECT id, kind, folder_id, detail, created FROM decisions "
+                        "SELECT id, kind, folder_id, detail, created, answer FROM decisions "
                         "ORDER BY id",
                         _decision_from_row, (GDestroyNotify) accord_state_decision_free,
                         error);
+}
+
+/**
+ * accord_sync_state_answer_decision:
+ * @yes: the person's answer to the question
+ *
+ * Records the answer; the engine acts on it at its next run, and removes the question.
+ */
+gboolean
+accord_sync_state_answer_decision (AccordSyncState  *self,
+                                   gint64            decision_id,
+                                   gboolean          yes,
+                                   GError          **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), FALSE);
+
+  stmt = _accord_state_prepare (self, "UPDATE decisions SET answer = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, decision_id);
+  sqlite3_bind_text (stmt, 2, yes ? "yes" : "no", -1, SQLITE_STATIC);
+
+  return _accord_state_step_changed (self, stmt, _("The sync state has no such question"), error);
 }
 
 gboolean

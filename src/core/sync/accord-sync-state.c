@@ -108,11 +108,12 @@ static const char * const migrations[] = {
   "  state      TEXT NOT NULL DEFAULT 'queued',"
   "  updated    INTEGER NOT NULL"
   ") WITHOUT ROWID;",
-  /* 1 → 2: what the server said of itself at the last sync. */
+  /* 1 → 2: what the server said of itself at the last sync; the person's answers. */
   "CREATE TABLE server ("
   "  key   TEXT PRIMARY KEY,"
   "  value TEXT NOT NULL"
-  ") WITHOUT ROWID;",
+  ") WITHOUT ROWID;"
+  "ALTER TABLE decisions ADD COLUMN answer TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == ACCORD_SYNC_STATE_SCHEMA_VERSION);
@@ -417,7 +418,10 @@ _open_database (AccordSyncState  *self,
   /* WAL: readers (accordctl) never block the sync, and a commit is one append. */
   if (!_exec_script (self, "PRAGMA journal_mode = WAL", error) ||
       !_exec_script (self, "PRAGMA synchronous = FULL", error) ||
-      !_exec_script (self, "PRAGMA foreign_keys = ON", error))
+      !_exec_script (self, "PRAGMA foreign_keys = ON", error) ||
+      /* A sync reads each folder's records once: a small cache does, and the rest of
+       * the file stays in the system's page cache rather than in this process. */
+      !_exec_script (self, "PRAGMA cache_size = -512", error))
     return FALSE;
 
   if (version < ACCORD_SYNC_STATE_SCHEMA_VERSION && !_migrate (self, error))

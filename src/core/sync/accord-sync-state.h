@@ -88,6 +88,7 @@ typedef struct
  * @kind: the question ("mass-delete" …): the sync engine's vocabulary
  * @folder_id: the folder it concerns, or 0
  * @detail: what the person is asked, for the engine to present (e.g. JSON)
+ * @answer: (nullable): the person's answer ("yes" or "no"), until the engine acts on it
  *
  * A question queued for the person; the sync goes on without its answer.
  */
@@ -98,6 +99,7 @@ typedef struct
   gint64  folder_id;
   char   *detail;
   gint64  created;
+  char   *answer;
 } AccordStateDecision;
 
 /**
@@ -280,6 +282,10 @@ gint64     accord_sync_state_add_decision     (AccordSyncState  *self,
                                                const char       *detail,
                                                GError          **error);
 GPtrArray *accord_sync_state_list_decisions   (AccordSyncState  *self,
+                                               GError          **error);
+gboolean   accord_sync_state_answer_decision  (AccordSyncState  *self,
+                                               gint64            decision_id,
+                                               gboolean          yes,
                                                GError          **error);
 gboolean   accord_sync_state_remove_decision  (AccordSyncState  *self,
                                                gint64            decision_id,
