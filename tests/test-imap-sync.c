@@ -376,6 +376,23 @@ test_initial_and_no_op (Fixture       *f,
   g_assert_cmpuint (stats->flags_changed, ==, 0);
   g_assert_cmpuint (stats->deleted_here + stats->deleted_there, ==, 0);
   _assert_same (f);
+
+  /* What the server said of itself is kept for the next run and the outbox: its
+   * capabilities, and the folder it marks \Sent. */
+  {
+    g_autofree char *path = g_build_filename (f->dir, "state.sqlite", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AccordSyncState) state = accord_sync_state_open (path, NULL, &error);
+    g_autofree char *capabilities = NULL;
+    g_autofree char *sent = NULL;
+
+    g_assert_no_error (error);
+    capabilities = accord_sync_state_get_server_value (state, ACCORD_SYNC_STATE_CAPABILITIES);
+    g_assert_nonnull (strstr (capabilities, "IMAP4REV1"));
+    sent = accord_sync_state_get_server_value (state, ACCORD_SYNC_STATE_SENT_FOLDER);
+    g_assert_cmpstr (sent, ==, "Sent");
+    accord_sync_state_close (state);
+  }
 }
 
 static void

@@ -447,6 +447,38 @@ test_file_sent_off (Fixture       *f,
   g_assert_cmpint (item->status, ==, ACCORD_STATE_OUTBOX_SENT);
 }
 
+/* Sent mail goes to the folder the IMAP sync found marked \Sent, whatever its name. */
+static void
+test_sent_folder (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(AccordOutbox) outbox = NULL;
+  g_autoptr(AccordSyncState) state = NULL;
+  g_autofree char *id = _unique_id ("sent-items");
+  g_autoptr(GBytes) message = _message (id, "alice@example.test");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  AccordOutboxStats stats;
+
+  REQUIRE_DOVECOT ();
+
+  state = _open_state (f);
+  accord_sync_state_set_server_value (state, ACCORD_SYNC_STATE_SENT_FOLDER, "Sent Items", &error);
+  g_assert_no_error (error);
+  accord_sync_state_close (state);
+
+  outbox = _outbox (f, f->account);
+  key = accord_outbox_queue (outbox, message, &error);
+  g_assert_no_error (error);
+  g_assert_true (_send (outbox, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.sent, ==, 1);
+
+  g_assert_cmpuint (_count (f, ACCORD_OUTBOX_FOLDER), ==, 0);
+  g_assert_cmpuint (_count (f, "Sent Items"), ==, 1);
+  g_assert_cmpuint (_count (f, ACCORD_OUTBOX_SENT_FOLDER), ==, 0);
+}
+
 static void
 test_invalid_message (Fixture       *f,
                       gconstpointer  data)
@@ -994,6 +1026,7 @@ main (int   argc,
   ADD ("/outbox/send/bcc", GINT_TO_POINTER (SEND_TLS), test_send_bcc);
   ADD ("/outbox/send/starttls-pinned", GINT_TO_POINTER (SEND_STARTTLS_PINNED), test_send_bcc);
   ADD ("/outbox/send/file-sent-off", NULL, test_file_sent_off);
+  ADD ("/outbox/send/sent-folder", NULL, test_sent_folder);
   ADD ("/outbox/queue/invalid", NULL, test_invalid_message);
   ADD ("/outbox/failure/temporary", NULL, test_temporary_failure);
   ADD ("/outbox/failure/permanent", NULL, test_permanent_failure);

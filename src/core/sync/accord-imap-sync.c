@@ -209,7 +209,7 @@ _session_begin (AccordImapSync *self,
                 Session        *session,
                 GCancellable   *cancellable)
 {
-  g_autofree char *remembered = accord_sync_state_get_server_value (self->state, "capabilities");
+  g_autofree char *remembered = accord_sync_state_get_server_value (self->state, ACCORD_SYNC_STATE_CAPABILITIES);
   g_auto(GStrv) expected = remembered ? g_strsplit (remembered, " ", -1) : NULL;
 
   _login_async (self, cancellable, &session->logged_in);
@@ -239,7 +239,7 @@ _session_finish (AccordImapSync  *self,
 
   capabilities = accord_imap_client_dup_capabilities (self->client);
   joined = g_strjoinv (" ", capabilities);
-  if (!accord_sync_state_set_server_value (self->state, "capabilities", joined, &local_error))
+  if (!accord_sync_state_set_server_value (self->state, ACCORD_SYNC_STATE_CAPABILITIES, joined, &local_error))
     g_debug ("%s", local_error->message);
   g_clear_error (&local_error);
 
@@ -276,6 +276,26 @@ _accord_imap_sync_is_selectable (const AccordImapFolder *folder)
 {
   return !accord_imap_folder_has_attribute (folder, "\\Noselect") &&
          !accord_imap_folder_has_attribute (folder, "\\NonExistent");
+}
+
+/* Where the outbox files sent mail: the folder the server marks \Sent (RFC 6154). */
+static void
+_remember_sent_folder (AccordImapSync *self,
+                       GPtrArray      *folders)
+{
+  for (guint i = 0; i < folders->len; i++)
+    {
+      AccordImapFolder *folder = g_ptr_array_index (folders, i);
+      g_autofree char *name = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!accord_imap_folder_has_attribute (folder, "\\Sent") || !_accord_imap_sync_is_selectable (folder))
+        continue;
+      name = _accord_imap_sync_local_name (folder);
+      if (!accord_sync_state_set_server_value (self->state, ACCORD_SYNC_STATE_SENT_FOLDER, name, &error))
+        g_debug ("%s", error->message);
+      return;
+    }
 }
 
 /* A folder that fails is reported, and the others still sync; a cut connection or a
@@ -326,6 +346,7 @@ _sync (AccordImapSync  *self,
   if (folders == NULL)
     return FALSE;
 
+  _remember_sent_folder (self, folders);
   if (!_accord_imap_sync_reconcile_folders (self, &folders, cancellable, error) ||
       !_accord_imap_sync_apply_local_moves (self, folders, cancellable, error))
     return FALSE;

@@ -23,7 +23,9 @@
  *
  * An account's outgoing mail: messages wait in the Maildir folder "Outbox", each with
  * a row in the sync state's outbox table that says how far it got, and are sent
- * through the account's mail-out (SMTP) server. A sent message moves to "Sent".
+ * through the account's mail-out (SMTP) server. A sent message moves to the folder the
+ * server keeps sent mail in (marked \Sent, as the IMAP sync last found it; "Sent"
+ * until then), from where the IMAP sync uploads it.
  *
  * Sending runs on a worker thread with a main context of its own, as the sync engines
  * do. A message is never sent twice without the person's say, whatever is killed when:
@@ -57,6 +59,7 @@ struct _AccordOutbox
   AccordSmtpClient  *client;
   AccordMaildir     *maildir;
   AccordSyncState   *state;
+  char              *sent_folder;
   int                lock_fd;
 };
 
@@ -176,7 +179,7 @@ _file_sent (AccordOutbox  *self,
   g_ptr_array_add (changes, change);
   if (self->file_sent)
     ok = accord_maildir_move_messages (self->maildir, ACCORD_OUTBOX_FOLDER, changes,
-                                       ACCORD_OUTBOX_SENT_FOLDER, cancellable, error);
+                                       self->sent_folder, cancellable, error);
   else
     ok = accord_maildir_remove_messages (self->maildir, ACCORD_OUTBOX_FOLDER, changes,
                                          cancellable, error);
@@ -477,11 +480,16 @@ _send_all (AccordOutbox  *self,
   self->maildir = accord_maildir_new (self->maildir_root);
   if (!accord_maildir_ensure_folder (self->maildir, ACCORD_OUTBOX_FOLDER, cancellable, error))
     return FALSE;
-  if (self->file_sent &&
-      !accord_maildir_ensure_folder (self->maildir, ACCORD_OUTBOX_SENT_FOLDER, cancellable, error))
-    return FALSE;
   self->state = accord_sync_state_open (self->state_path, cancellable, error);
-  if (self->state == NULL ||
+  if (self->state == NULL)
+    return FALSE;
+  /* The server's folder for sent mail, as the IMAP sync found it (\Sent), else "Sent". */
+  g_free (self->sent_folder);
+  self->sent_folder = accord_sync_state_get_server_value (self->state, ACCORD_SYNC_STATE_SENT_FOLDER);
+  if (self->sent_folder == NULL)
+    self->sent_folder = g_strdup (ACCORD_OUTBOX_SENT_FOLDER);
+  if ((self->file_sent &&
+       !accord_maildir_ensure_folder (self->maildir, self->sent_folder, cancellable, error)) ||
       !_lock (self, cancellable, error) ||
       !_reconcile (self, cancellable, error))
     return FALSE;
@@ -562,6 +570,7 @@ _send_in_thread (GTask        *task,
     accord_sync_state_close (self->state);
   g_clear_object (&self->state);
   g_clear_object (&self->maildir);
+  g_clear_pointer (&self->sent_folder, g_free);
   if (self->lock_fd >= 0)
     close (self->lock_fd);
   self->lock_fd = -1;

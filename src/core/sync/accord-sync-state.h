@@ -187,6 +187,9 @@ gboolean accord_sync_state_transaction       (AccordSyncState                 *s
                                               GError                         **error);
 
 /* What the server said of itself at the last sync */
+#define ACCORD_SYNC_STATE_CAPABILITIES "capabilities"  /* after login, space-separated */
+#define ACCORD_SYNC_STATE_SENT_FOLDER  "sent-folder"   /* the folder marked \Sent, on disk */
+
 char              *accord_sync_state_get_server_value   (AccordSyncState  *self,
                                                          const char       *key);
 gboolean           accord_sync_state_set_server_value   (AccordSyncState  *self,
