@@ -988,6 +988,38 @@ test_folder_renames (Fixture       *f,
   _delete_folder (f, b_here);
 }
 
+/* Messages moved on the server from one folder to another leave the first here and
+ * arrive in the second: none lost, none left twice. */
+static void
+test_server_move (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *archive = g_strdup_printf ("%s-filed", f->folder);
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) second = NULL;
+  g_autoptr(GAsyncResult) moved = NULL;
+  g_autoptr(GError) error = NULL;
+  const AccordImapSyncStats *stats;
+
+  _seed (f, 6);
+  _create_folder (f, archive);
+  _sync (f, &first);
+
+  _select (f);
+  accord_imap_client_move_async (f->client, "1:2", archive, NULL, accord_test_result_cb, &moved);
+  accord_imap_client_move_finish (f->client, _wait (&moved), &error);
+  g_assert_no_error (error);
+
+  stats = _sync (f, &second);
+  g_assert_cmpuint (stats->deleted_here, ==, 2);
+  g_assert_cmpuint (stats->fetched, ==, 2);
+  g_assert_cmpuint (stats->uploaded + stats->deleted_there, ==, 0);
+  _assert_same (f);
+  _assert_same_folder (f, archive);
+
+  _delete_folder (f, archive);
+}
+
 static void
 test_folders (Fixture       *f,
               gconstpointer  data)
@@ -1415,6 +1447,7 @@ main (int   argc,
   ADD ("/imap-sync/flags-both-sides", test_flags_both_sides);
   ADD ("/imap-sync/deletion-guard", test_deletion_guard);
   ADD ("/imap-sync/deletion-answers", test_deletion_answers);
+  ADD ("/imap-sync/server-move", test_server_move);
   ADD ("/imap-sync/folders", test_folders);
   ADD ("/imap-sync/folder-renames", test_folder_renames);
   ADD ("/imap-sync/local-move", test_local_move);
