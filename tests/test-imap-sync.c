@@ -1020,6 +1020,35 @@ test_server_move (Fixture       *f,
   _delete_folder (f, archive);
 }
 
+/* The background service's wait: a message arriving in a folder other than the Inbox
+ * ends it where the server offers NOTIFY; without, the wait runs its time. */
+static void
+test_wait_for_change (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(AccordImapSync) sync = accord_imap_sync_new (f->account, _env ("ACCORD_TEST_PASSWORD2"));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean notify = accord_imap_client_has_capability (f->client, "NOTIFY");
+  gint64 start = g_get_monotonic_time ();
+  gboolean changed;
+  guint n = 0;
+
+  accord_imap_sync_wait_async (sync, notify ? 60 : 3, NULL, accord_test_result_cb, &result);
+  /* Until the wait reports it: the first may come before the wait listens. */
+  while (result == NULL)
+    {
+      if (g_get_monotonic_time () - start > (gint64) (n + 1) * G_USEC_PER_SEC / 2 && n < 20)
+        _append (f, f->folder, 700 + n++, NULL);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  changed = accord_imap_sync_wait_finish (sync, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (changed, ==, notify);
+  g_assert_cmpuint (n, >, 0);
+}
+
 static void
 test_folders (Fixture       *f,
               gconstpointer  data)
@@ -1448,6 +1477,7 @@ main (int   argc,
   ADD ("/imap-sync/deletion-guard", test_deletion_guard);
   ADD ("/imap-sync/deletion-answers", test_deletion_answers);
   ADD ("/imap-sync/server-move", test_server_move);
+  ADD ("/imap-sync/wait-for-change", test_wait_for_change);
   ADD ("/imap-sync/folders", test_folders);
   ADD ("/imap-sync/folder-renames", test_folder_renames);
   ADD ("/imap-sync/local-move", test_local_move);

@@ -531,7 +531,9 @@ static void
 _idle_untagged_cb (AccordImapResponse *response,
                    gpointer            user_data)
 {
-  static const char * const changes[] = { "EXISTS", "EXPUNGE", "FETCH", "VANISHED", NULL };
+  /* STATUS and LIST: another folder changed, as NOTIFY reports it. */
+  static const char * const changes[] = { "EXISTS", "EXPUNGE", "FETCH", "VANISHED", "STATUS", "LIST",
+                                          NULL };
 
   if (response->name != NULL && g_strv_contains (changes, response->name))
     {
@@ -578,12 +580,66 @@ _idle_cb (GObject      *object,
     g_task_return_boolean (task, TRUE);
 }
 
+/* --- notify ------------------------------------------------------------------------ */
+
+/**
+ * accord_imap_client_notify_async:
+ *
+ * Asks the server (NOTIFY, RFC 5465) to report changes in every folder of the person,
+ * not only the selected one: new, expunged and changed messages, and folders made,
+ * removed or renamed. An IDLE that follows then ends at a change anywhere. Fails with
+ * %ACCORD_IMAP_ERROR_UNSUPPORTED when the server has no NOTIFY.
+ */
+void
+accord_imap_client_notify_async (AccordImapClient    *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (ACCORD_IS_IMAP_CLIENT (self));
+
+  task = _accord_imap_client_task_new (self, cancellable, callback, user_data,
+                                       accord_imap_client_notify_async);
+  if (!accord_imap_client_has_capability (self, "NOTIFY"))
+    {
+      g_task_return_new_error (task, ACCORD_IMAP_ERROR, ACCORD_IMAP_ERROR_UNSUPPORTED,
+                               _("%s:%u cannot report changes in other folders (it lacks "
+                                 "NOTIFY)."),
+                               accord_imap_client_get_host (self),
+                               accord_imap_client_get_port (self));
+      return;
+    }
+
+  /* RFC 5465 §5: FlagChange only with MessageNew and MessageExpunge. */
+  _accord_imap_client_send (self, task,
+                            _accord_imap_client_request (self,
+                                                         "NOTIFY SET "
+                                                         "(selected (MessageNew MessageExpunge FlagChange)) "
+                                                         "(personal (MessageNew MessageExpunge FlagChange "
+                                                         "MailboxName))"),
+                            NULL, _accord_imap_client_simple_cb);
+}
+
+gboolean
+accord_imap_client_notify_finish (AccordImapClient  *self,
+                                  GAsyncResult      *result,
+                                  GError           **error)
+{
+  g_return_val_if_fail (ACCORD_IS_IMAP_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * accord_imap_client_idle_async:
  * @stop: (nullable): cancelling it ends IDLE; it is not an error
  *
  * Waits in IDLE (RFC 2177) until the server reports a change in the selected folder
- * (a new, expunged or changed message), @stop is cancelled, or 25 minutes have passed,
+ * (a new, expunged or changed message) or, after accord_imap_client_notify_async(), in
+ * any folder, @stop is cancelled, or 25 minutes have passed,
  * as servers end IDLE after 30. The server may stay silent meanwhile without a timeout.
  * Fails with %ACCORD_IMAP_ERROR_UNSUPPORTED when the server has no IDLE.
  */

@@ -244,6 +244,13 @@ gboolean          accord_imap_client_noop_finish          (AccordImapClient     
                                                            GAsyncResult         *result,
                                                            GError              **error);
 
+void              accord_imap_client_notify_async         (AccordImapClient     *self,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+gboolean          accord_imap_client_notify_finish        (AccordImapClient     *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
 void              accord_imap_client_idle_async           (AccordImapClient     *self,
                                                            GCancellable         *stop,
                                                            GAsyncReadyCallback   callback,

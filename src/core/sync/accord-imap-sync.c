@@ -496,6 +496,17 @@ _wait_in_thread (GTask        *task,
   if (mailbox == NULL)
     goto out;
 
+  /* With NOTIFY, a change in any folder ends the wait, not only in the Inbox. */
+  if (accord_imap_client_has_capability (self->client, "NOTIFY"))
+    {
+      g_autoptr(GAsyncResult) notified = NULL;
+      g_autoptr(GError) notify_error = NULL;
+
+      accord_imap_client_notify_async (self->client, cancellable, _accord_sync_store_result_cb, &notified);
+      if (!accord_imap_client_notify_finish (self->client, _accord_sync_await (&notified), &notify_error))
+        g_debug ("NOTIFY: %s", notify_error->message);
+    }
+
   /* The wait ends at a change, after @seconds, or when the caller cancels. */
   timer = g_timeout_source_new_seconds (seconds);
   g_source_set_callback (timer, _stop_idle_cb, stop, NULL);
@@ -526,9 +537,9 @@ out:
  * accord_imap_sync_wait_async:
  * @seconds: the longest wait
  *
- * Waits with IMAP IDLE for the Inbox to change, for at most @seconds; finishing
- * returns whether it changed, so a background service syncs when mail arrives rather
- * than on a timer. Fails with %ACCORD_IMAP_ERROR_UNSUPPORTED on a server without IDLE.
+ * Waits with IMAP IDLE for the Inbox to change (any folder, where the server offers
+ * NOTIFY), for at most @seconds; finishing returns whether it changed, so a background
+ * service syncs when mail arrives rather than on a timer. Fails with %ACCORD_IMAP_ERROR_UNSUPPORTED on a server without IDLE.
  */
 void
 accord_imap_sync_wait_async (AccordImapSync      *self,
