@@ -332,7 +332,10 @@ _expunge (Fixture    *f,
   g_autoptr(GError) error = NULL;
 
   _store (f, uids, TRUE, "\\Deleted");
-  accord_imap_client_expunge_async (f->client, uids, NULL, accord_test_result_cb, &result);
+  /* Without UIDPLUS, every message marked \Deleted: only these are. */
+  accord_imap_client_expunge_async (f->client,
+                                    accord_imap_client_has_capability (f->client, "UIDPLUS") ? uids : NULL,
+                                    NULL, accord_test_result_cb, &result);
   accord_imap_client_expunge_finish (f->client, _wait (&result), &error);
   g_assert_no_error (error);
 }
@@ -584,6 +587,62 @@ test_local_changes (Fixture       *f,
   g_assert_cmpuint (stats->deleted_there, ==, 1);
   g_assert_cmpuint (stats->flags_changed, ==, 1);
   _assert_same (f);
+}
+
+static void
+_collect_remote_cb (AccordImapMessage *message,
+                    gpointer           user_data)
+{
+  g_ptr_array_add (user_data, g_bytes_ref (message->body));
+}
+
+/* A message written here without a Message-ID goes up once, and only once: with
+ * UIDPLUS by its APPENDUID; without, by the Message-ID it is given on its way up. */
+static void
+test_upload_without_message_id (Fixture       *f,
+                                gconstpointer  data)
+{
+  gboolean uidplus = g_strcmp0 (g_getenv ("ACCORD_TEST_IMAP_CONDSTORE"), "0") != 0;
+  static const char text[] = "From: Test <test@example.test>\r\nTo: bob@example.test\r\n"
+                             "Subject: no Message-ID\r\n\r\nWritten by a script.\r\n";
+  g_autoptr(GPtrArray) deliveries = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_maildir_delivery_free);
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) second = NULL;
+  g_autoptr(AccordImapSync) third = NULL;
+  g_autoptr(GAsyncResult) selected = NULL;
+  g_autoptr(GAsyncResult) fetched = NULL;
+  g_autoptr(AccordImapMailbox) mailbox = NULL;
+  g_autoptr(GError) error = NULL;
+  const AccordImapSyncStats *stats;
+  const char *body;
+
+  _sync (f, &first);
+  g_ptr_array_add (deliveries, accord_maildir_delivery_new (g_bytes_new_static (text, sizeof text - 1),
+                                                            NULL, 0, NULL));
+  accord_maildir_deliver (f->maildir, f->folder, deliveries, NULL, &error);
+  g_assert_no_error (error);
+
+  stats = _sync (f, &second);
+  g_assert_cmpuint (stats->uploaded, ==, 1);
+  stats = _sync (f, &third);
+  g_assert_cmpuint (stats->uploaded + stats->fetched, ==, 0);
+
+  accord_imap_client_select_async (f->client, f->folder, NULL, TRUE, NULL, accord_test_result_cb, &selected);
+  mailbox = accord_imap_client_select_finish (f->client, _wait (&selected), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mailbox->exists, ==, 1);
+  accord_imap_client_fetch_bodies_async (f->client, "1:*", _collect_remote_cb, bodies, NULL,
+                                         accord_test_result_cb, &fetched);
+  accord_imap_client_fetch_bodies_finish (f->client, _wait (&fetched), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bodies->len, ==, 1);
+  body = g_bytes_get_data (bodies->pdata[0], NULL);
+  if (uidplus)
+    g_assert_null (g_strstr_len (body, g_bytes_get_size (bodies->pdata[0]), "Message-ID:"));
+  else
+    g_assert_true (g_str_has_prefix (body, "Message-ID: <"));
+  g_assert_nonnull (g_strstr_len (body, g_bytes_get_size (bodies->pdata[0]), "Written by a script."));
 }
 
 static void
@@ -875,11 +934,21 @@ test_local_move (Fixture       *f,
   accord_maildir_move_messages (f->maildir, f->folder, moving, archive, NULL, &error);
   g_assert_no_error (error);
 
-  /* Moved on the server too, with MOVE: nothing uploaded, nothing deleted. */
+  /* Moved on the server too, with MOVE: nothing uploaded, nothing deleted. Without
+   * UIDPLUS, which names the moved messages' new UIDs, uploaded and deleted instead. */
   stats = _sync (f, &second);
-  g_assert_cmpuint (stats->moved, ==, 2);
-  g_assert_cmpuint (stats->uploaded, ==, 0);
-  g_assert_cmpuint (stats->deleted_there, ==, 0);
+  if (accord_imap_client_has_capability (f->client, "UIDPLUS"))
+    {
+      g_assert_cmpuint (stats->moved, ==, 2);
+      g_assert_cmpuint (stats->uploaded, ==, 0);
+      g_assert_cmpuint (stats->deleted_there, ==, 0);
+    }
+  else
+    {
+      g_assert_cmpuint (stats->moved, ==, 0);
+      g_assert_cmpuint (stats->uploaded, ==, 2);
+      g_assert_cmpuint (stats->deleted_there, ==, 2);
+    }
   _assert_same (f);
   there = _remote_digest (archive);
   here = _local_digest (f, archive);
@@ -1473,6 +1542,7 @@ main (int   argc,
   ADD ("/imap-sync/many-folders", test_many_folders);
   ADD ("/imap-sync/synced-again", test_synced_again);
   ADD ("/imap-sync/local-changes", test_local_changes);
+  ADD ("/imap-sync/upload-without-message-id", test_upload_without_message_id);
   ADD ("/imap-sync/flags-both-sides", test_flags_both_sides);
   ADD ("/imap-sync/deletion-guard", test_deletion_guard);
   ADD ("/imap-sync/deletion-answers", test_deletion_answers);

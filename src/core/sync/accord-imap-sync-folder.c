@@ -210,6 +210,32 @@ _file_time (AccordImapSync             *self,
   return g_stat (path, &info) == 0 ? info.st_mtime : 0;
 }
 
+/* A Message-ID for a message that has none, from its file's unique key. */
+static char *
+_marker_message_id (const char *key)
+{
+  g_autofree char *local = g_strdup (key);
+
+  g_strcanon (local, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_", '-');
+  return g_strdup_printf ("<%s@accord.invalid>", local);
+}
+
+/* @message with a Message-ID field in front, its line ends as the message's own. */
+static GBytes *
+_with_message_id (GBytes     *message,
+                  const char *message_id)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+  const char *eol = memchr (data, '\n', length);
+  gboolean crlf = eol == NULL || (eol > data && eol[-1] == '\r');
+  GString *out = g_string_sized_new (length + 64);
+
+  g_string_append_printf (out, "Message-ID: %s%s", message_id, crlf ? "\r\n" : "\n");
+  g_string_append_len (out, data, length);
+  return g_string_free_to_bytes (out);
+}
+
 static gboolean
 _upload (AccordImapSync          *self,
          gint64                   folder_id,
@@ -234,6 +260,18 @@ _upload (AccordImapSync          *self,
            ? (g_clear_error (error), TRUE) : FALSE;
 
   message_id = _accord_imap_sync_message_id (message);
+  if (message_id == NULL && !self->uidplus)
+    {
+      /* Without UIDPLUS the server's copy is found by its Message-ID, after a crash as
+       * on the next run: a message without one gets one on its way up, made of its
+       * file's unique key. */
+      g_autoptr(GBytes) marked = NULL;
+
+      message_id = _marker_message_id (file->key);
+      marked = _with_message_id (message, message_id);
+      g_bytes_unref (message);
+      message = g_steal_pointer (&marked);
+    }
   payload = g_strdup_printf ("%s\t%s", file->key, message_id ? message_id : "");
   intent = accord_sync_state_add_intent (self->state, "append", folder_id, payload, error);
   if (intent == 0)
@@ -246,6 +284,9 @@ _upload (AccordImapSync          *self,
   uid = accord_imap_client_append_finish (self->client, _accord_sync_await (&result), NULL, error);
   if (uid == 0 && *error != NULL)
     return FALSE;
+  /* APPENDUID is UIDPLUS's; a server that does not claim it is not taken at its word. */
+  if (!self->uidplus)
+    uid = 0;
 
   if (!accord_sync_state_begin (self->state, error))
     return FALSE;

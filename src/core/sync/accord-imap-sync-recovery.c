@@ -84,6 +84,7 @@ _accord_imap_sync_recover (AccordImapSync  *self,
           g_auto(GStrv) parts = g_strsplit (intent->payload ? intent->payload : "", "\t", 2);
           g_autoptr(GArray) found = NULL;
           AWAIT_INIT (result);
+          guint32 uid;
           gboolean ok;
 
           /* Did the APPEND reach the server? Its Message-ID says. */
@@ -101,16 +102,38 @@ _accord_imap_sync_recover (AccordImapSync  *self,
           if (!accord_sync_state_begin (self->state, error))
             return FALSE;
           ok = TRUE;
-          if (found != NULL && found->len == 1)
-            for (guint j = 0; ok && j < files->len; j++)
-              {
-                AccordMaildirMessage *file = g_ptr_array_index (files, j);
-                AccordStateMessage row = { folder_id, g_array_index (found, guint32, 0), file->key,
-                                           file->flags, file->size, parts[1] };
+          /* The copy this APPEND made: the newest one not already someone's. */
+          uid = 0;
+          for (guint j = 0; found != NULL && j < found->len; j++)
+            {
+              guint32 candidate = g_array_index (found, guint32, j);
+              g_autoptr(AccordStateMessage) known = NULL;
 
-                if (g_str_equal (file->key, parts[0]))
-                  ok = accord_sync_state_put_message (self->state, &row, error);
-              }
+              if (candidate <= uid)
+                continue;
+              known = accord_sync_state_lookup_message (self->state, folder_id, candidate, NULL);
+              if (known == NULL)
+                uid = candidate;
+            }
+          if (uid != 0)
+            {
+              char no_flags[] = "";
+              AccordStateMessage row = { folder_id, uid, parts[0], no_flags, 0, parts[1] };
+
+              for (guint j = 0; j < files->len; j++)
+                {
+                  AccordMaildirMessage *file = g_ptr_array_index (files, j);
+
+                  if (g_str_equal (file->key, parts[0]))
+                    {
+                      row.flags = file->flags;
+                      row.size = file->size;
+                    }
+                }
+              /* Recorded even when the file has gone since: then it was deleted here
+               * after it went up, and the plan deletes it there. */
+              ok = accord_sync_state_put_message (self->state, &row, error);
+            }
           ok = ok && accord_sync_state_remove_intent (self->state, intent->id, error);
           if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
             return FALSE;
