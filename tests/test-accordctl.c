@@ -413,6 +413,46 @@ test_password_stdin (Fixture *f, gconstpointer data)
     }
 }
 
+/* What becomes of a POP3 server's copy, and whether the server files sent mail, are
+ * the account's; wrong combinations are usage errors. */
+static void
+test_mail_settings (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(Run) add = { 0, };
+  g_auto(Run) show = { 0, };
+  g_auto(Run) human = { 0, };
+  static const char *wrong[][8] = {
+    { "--imap", "imap.example.com", "--keep-on-server", "delete-after-days", NULL },
+    { "--pop3", "pop.example.com", "--keep-on-server", "shred", NULL },
+    { "--pop3", "pop.example.com", "--keep-days", "7", NULL },
+    { "--pop3", "pop.example.com", "--keep-on-server", "delete-after-days", "--keep-days", "-1", NULL },
+    { "--pop3", "pop.example.com", "--server-files-sent", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (wrong); i++)
+    {
+      g_auto(Run) run = { 0, };
+
+      _run (f, NULL, &run, "accounts", "add", "--address", "gil@example.com", wrong[i][0], wrong[i][1],
+            wrong[i][2], wrong[i][3], wrong[i][4], wrong[i][5], NULL);
+      g_assert_cmpint (run.status, ==, 2);
+    }
+
+  _run (f, NULL, &add, "accounts", "add", "--address", "gil@example.com", "--pop3", "pop.example.com",
+        "--keep-on-server", "delete-after-days", "--keep-days", "7", "--smtp", "smtp.example.com",
+        "--server-files-sent", NULL);
+  g_assert_cmpint (add.status, ==, 0);
+  _run (f, NULL, &show, "accounts", "show", "gil-example-com", "--json", NULL);
+  g_assert_cmpint (show.status, ==, 0);
+  g_assert_nonnull (strstr (show.out, "\"keep_on_server\" : \"delete-after-days\""));
+  g_assert_nonnull (strstr (show.out, "\"keep_days\" : 7"));
+  g_assert_nonnull (strstr (show.out, "\"server_files_sent\" : true"));
+  _run (f, NULL, &human, "accounts", "show", "gil-example-com", NULL);
+  g_assert_nonnull (strstr (human.out, "deleted on the server after 7 days"));
+  g_assert_nonnull (strstr (human.out, "the server files sent mail"));
+}
+
 /* A question queued by a sync is listed with the command that answers it; decide
  * records the answer, and refuses what it cannot answer. */
 static void
@@ -496,6 +536,7 @@ main (int   argc,
   ADD ("/accordctl/corrupt-file-reported", test_corrupt_file_reported);
   ADD ("/accordctl/password-stdin", test_password_stdin);
   ADD ("/accordctl/decide", test_decide);
+  ADD ("/accordctl/mail-settings", test_mail_settings);
 
 #undef ADD
 

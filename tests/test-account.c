@@ -23,12 +23,15 @@ _make_full_account (void)
   in->username = g_strdup ("alice");
   in->pinned_certificate = g_strdup ("ab:cd:ef");
   in->sync_interval_minutes = 5;
+  in->keep_on_server = g_strdup ("delete-after-days");
+  in->keep_days = 30;
   accord_account_set_service (account, ACCORD_SERVICE_MAIL_IN, in);
 
   out->host = g_strdup ("smtp.example.com");
   out->port = 587;
   out->security = ACCORD_SECURITY_STARTTLS;
   out->username = g_strdup ("alice");
+  out->server_files_sent = TRUE;
   accord_account_set_service (account, ACCORD_SERVICE_MAIL_OUT, out);
 
   contacts->url = g_strdup ("https://dav.example.com/alice/contacts/");
@@ -77,6 +80,9 @@ test_account_round_trip (void)
   g_assert_cmpint (in->port, ==, 993);
   g_assert_cmpstr (in->pinned_certificate, ==, "ab:cd:ef");
   g_assert_cmpuint (in->sync_interval_minutes, ==, 5);
+  g_assert_cmpstr (in->keep_on_server, ==, "delete-after-days");
+  g_assert_cmpuint (in->keep_days, ==, 30);
+  g_assert_true (accord_account_get_service (loaded, ACCORD_SERVICE_MAIL_OUT)->server_files_sent);
   g_assert_cmpint (accord_account_get_service (loaded, ACCORD_SERVICE_CONTACTS)->auth, ==,
                    ACCORD_AUTH_OAUTH2);
   g_assert_false (accord_account_get_service (loaded, ACCORD_SERVICE_CONTACTS)->sync_enabled);
@@ -128,6 +134,8 @@ test_account_invalid (void)
     "{\"version\": 1, \"id\": \"a\", \"address\": \"a@b.c\", \"services\": {\"mail-in\": {\"protocol\": \"imap\", \"port\": \"993\"}}}",
     "{\"version\": 1, \"id\": \"a\", \"address\": \"a@b.c\", \"services\": {\"mail-in\": {\"protocol\": \"imap\", \"security\": \"maybe\"}}}",
     "{\"version\": 1, \"id\": \"a\", \"address\": \"a@b.c\", \"services\": {\"mail-in\": {\"protocol\": \"imap\", \"sync\": {\"enabled\": 1}}}}",
+    "{\"version\": 1, \"id\": \"a\", \"address\": \"a@b.c\", \"services\": {\"mail-in\": {\"protocol\": \"pop3\", \"sync\": {\"keep_on_server\": \"shred\"}}}}",
+    "{\"version\": 1, \"id\": \"a\", \"address\": \"a@b.c\", \"services\": {\"mail-in\": {\"protocol\": \"pop3\", \"sync\": {\"keep_days\": -1}}}}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

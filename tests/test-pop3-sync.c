@@ -615,6 +615,46 @@ test_delete_when_deleted_here (Fixture       *f,
   g_assert_cmpuint (stats.fetched + stats.deleted_on_server, ==, 0);
 }
 
+/* The account's own setting for the server's copy, with no policy set on the sync. */
+static void
+test_policy_from_account (Fixture       *f,
+                          gconstpointer  data)
+{
+  AccordServiceConfig *in = accord_account_get_service (f->account, ACCORD_SERVICE_MAIL_IN);
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+
+  REQUIRE_DOVECOT ();
+
+  g_free (in->keep_on_server);
+  in->keep_on_server = g_strdup ("delete-when-deleted-here");
+  _seed_many (f, "configured", 3);
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(AccordPop3Sync) sync = accord_pop3_sync_new (f->account, g_getenv ("ACCORD_TEST_PASSWORD"));
+      g_autoptr(GAsyncResult) result = NULL;
+      const AccordPop3SyncStats *stats;
+
+      accord_pop3_sync_set_paths (sync, f->root, f->state_path);
+      accord_pop3_sync_set_tls_database (sync, in->pinned_certificate == NULL ? database : NULL);
+      accord_pop3_sync_run_async (sync, NULL, accord_test_result_cb, &result);
+      accord_pop3_sync_run_finish (sync, accord_test_wait_result (&result), &error);
+      g_assert_no_error (error);
+      stats = accord_pop3_sync_get_stats (sync);
+      if (round == 0)
+        {
+          g_assert_cmpuint (stats->fetched, ==, 3);
+          files = _local_files (f, "INBOX");
+          _remove_local (f, files, 0, 1);
+        }
+      else
+        {
+          g_assert_cmpuint (stats->deleted_on_server, ==, 1);
+        }
+    }
+  g_assert_cmpuint (_server_count (), ==, 2);
+}
+
 static void
 test_deletion_guard (Fixture       *f,
                      gconstpointer  data)
@@ -1021,6 +1061,7 @@ main (int   argc,
   ADD ("/pop3-sync/stls-pinned", "stls", test_initial_and_no_op);
   ADD ("/pop3-sync/delete-after-days", NULL, test_delete_after_days);
   ADD ("/pop3-sync/delete-when-deleted-here", NULL, test_delete_when_deleted_here);
+  ADD ("/pop3-sync/policy-from-account", NULL, test_policy_from_account);
   ADD ("/pop3-sync/deletion-guard", NULL, test_deletion_guard);
   ADD ("/pop3-sync/recover-journal", NULL, test_recover_journal);
   ADD ("/pop3-sync/no-uidl", NULL, test_no_uidl);

@@ -70,6 +70,15 @@ _print_service (const char          *label,
     g_string_append_printf (line, "  %s %s", _("user"), config->username);
   if (config->pinned_certificate != NULL)
     g_string_append_printf (line, "  %s %s", _("pinned certificate"), config->pinned_certificate);
+  if (g_strcmp0 (config->keep_on_server, "delete-after-days") == 0)
+    g_string_append_printf (line, "  %s", _("deleted on the server after"));
+  if (g_strcmp0 (config->keep_on_server, "delete-after-days") == 0)
+    g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, " %u day", " %u days", config->keep_days),
+                            config->keep_days);
+  else if (g_strcmp0 (config->keep_on_server, "delete-when-deleted-here") == 0)
+    g_string_append_printf (line, "  %s", _("deleted on the server when deleted here"));
+  if (config->server_files_sent)
+    g_string_append_printf (line, "  %s", _("the server files sent mail"));
   if (!config->sync_enabled)
     g_string_append_printf (line, "  (%s)", _("sync off"));
 
@@ -313,9 +322,12 @@ _accounts_add (int    argc,
   g_autofree char *smtp = NULL;
   g_autofree char *security = NULL;
   g_autofree char *pinned = NULL;
+  g_autofree char *keep = NULL;
   g_autofree char *id = NULL;
   g_autoptr(GPtrArray) in_out = g_ptr_array_new ();
   gboolean password_stdin = FALSE;
+  gboolean server_files_sent = FALSE;
+  int keep_days = 0;
   char *password = NULL;
   AccordSecurity security_value;
   GOptionEntry entries[] = {
@@ -332,6 +344,13 @@ _accounts_add (int    argc,
     { "pinned-certificate", 0, 0, G_OPTION_ARG_STRING, &pinned,
       N_("Trust the server certificate with this SHA-256 fingerprint, although it fails "
          "verification"), N_("FINGERPRINT") },
+    { "keep-on-server", 0, 0, G_OPTION_ARG_STRING, &keep,
+      N_("With --pop3, what becomes of the server's copy (default: leave)"),
+      "leave|delete-after-days|delete-when-deleted-here" },
+    { "keep-days", 0, 0, G_OPTION_ARG_INT, &keep_days,
+      N_("With --keep-on-server delete-after-days, how many days (default: 14)"), N_("DAYS") },
+    { "server-files-sent", 0, 0, G_OPTION_ARG_NONE, &server_files_sent,
+      N_("With --smtp, the server files sent mail in Sent itself: do not file a copy"), NULL },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
       N_("Read the password from standard input and keep it in the keyring"), NULL },
     { NULL }
@@ -358,6 +377,16 @@ _accounts_add (int    argc,
     return _accord_cli_usage_error (_("Choose either --imap or --pop3 to fetch mail, not both"));
   if (security != NULL && !accord_security_from_string (security, &security_value))
     return _accord_cli_usage_error (_("--security must be tls, starttls or none"));
+
+  if (keep != NULL && (pop3 == NULL || !accord_service_config_keep_on_server_is_valid (keep)))
+    return _accord_cli_usage_error (_("--keep-on-server goes with --pop3, and is leave, "
+                                      "delete-after-days or delete-when-deleted-here"));
+  if (keep_days < 0 || keep_days > 3650 ||
+      (keep_days != 0 && g_strcmp0 (keep, "delete-after-days") != 0))
+    return _accord_cli_usage_error (_("--keep-days goes with --keep-on-server delete-after-days, "
+                                      "and is a number of days up to 3650"));
+  if (server_files_sent && smtp == NULL)
+    return _accord_cli_usage_error (_("--server-files-sent goes with --smtp"));
 
   if (pinned != NULL && !_is_fingerprint (pinned))
     return _accord_cli_usage_error (_("--pinned-certificate takes a SHA-256 fingerprint: 32 "
@@ -396,6 +425,13 @@ _accounts_add (int    argc,
                               username != NULL ? username : address);
       if (pinned != NULL)
         config->pinned_certificate = g_ascii_strdown (pinned, -1);
+      if (services[i].protocol == ACCORD_PROTOCOL_POP3 && keep != NULL && !g_str_equal (keep, "leave"))
+        {
+          config->keep_on_server = g_strdup (keep);
+          config->keep_days = g_str_equal (keep, "delete-after-days") && keep_days == 0 ? 14 : (guint) keep_days;
+        }
+      if (services[i].protocol == ACCORD_PROTOCOL_SMTP)
+        config->server_files_sent = server_files_sent;
       accord_account_set_service (account, services[i].kind, config);
       g_ptr_array_add (in_out, config);
     }

@@ -22,7 +22,8 @@ _print_help (FILE *out)
   fprintf (out, "  accounts add --address ADDRESS [--name NAME] [--username USER]\n"
                 "               [--imap HOST[:PORT] | --pop3 HOST[:PORT]] [--smtp HOST[:PORT]]\n"
                 "               [--security tls|starttls|none] [--pinned-certificate FP]\n"
-                "               [--password-stdin]\n");
+                "               [--keep-on-server leave|delete-after-days|delete-when-deleted-here]\n"
+                "               [--keep-days DAYS] [--server-files-sent] [--password-stdin]\n");
   fprintf (out, "  accounts remove ID\n");
   fprintf (out, "  discover ADDRESS [--password-stdin] [--allow-redirect-to DOMAIN] [--json]\n");
   fprintf (out, "  send FILE --account ID [--password-stdin]\n");

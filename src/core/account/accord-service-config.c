@@ -48,6 +48,7 @@ accord_service_config_unref (AccordServiceConfig *self)
   g_free (self->url);
   g_free (self->username);
   g_free (self->pinned_certificate);
+  g_free (self->keep_on_server);
   g_free (self);
 }
 
@@ -68,6 +69,9 @@ accord_service_config_copy (const AccordServiceConfig *self)
   copy->pinned_certificate = g_strdup (self->pinned_certificate);
   copy->sync_enabled = self->sync_enabled;
   copy->sync_interval_minutes = self->sync_interval_minutes;
+  copy->keep_on_server = g_strdup (self->keep_on_server);
+  copy->keep_days = self->keep_days;
+  copy->server_files_sent = self->server_files_sent;
 
   return copy;
 }
@@ -90,7 +94,10 @@ accord_service_config_equal (const AccordServiceConfig *a,
          a->auth == b->auth &&
          g_strcmp0 (a->pinned_certificate, b->pinned_certificate) == 0 &&
          a->sync_enabled == b->sync_enabled &&
-         a->sync_interval_minutes == b->sync_interval_minutes;
+         a->sync_interval_minutes == b->sync_interval_minutes &&
+         g_strcmp0 (a->keep_on_server, b->keep_on_server) == 0 &&
+         a->keep_days == b->keep_days &&
+         a->server_files_sent == b->server_files_sent;
 }
 
 static void
@@ -103,6 +110,21 @@ _add_nullable_string (JsonBuilder *builder,
     json_builder_add_string_value (builder, value);
   else
     json_builder_add_null_value (builder);
+}
+
+/**
+ * accord_service_config_keep_on_server_is_valid:
+ * @keep_on_server: (nullable): a value for #AccordServiceConfig.keep_on_server
+ *
+ * Returns: whether it is one of "leave", "delete-after-days",
+ *   "delete-when-deleted-here", or %NULL (leave)
+ */
+gboolean
+accord_service_config_keep_on_server_is_valid (const char *keep_on_server)
+{
+  static const char * const choices[] = { "leave", "delete-after-days", "delete-when-deleted-here", NULL };
+
+  return keep_on_server == NULL || g_strv_contains (choices, keep_on_server);
 }
 
 JsonNode *
@@ -131,6 +153,18 @@ accord_service_config_to_json (const AccordServiceConfig *self)
   json_builder_add_boolean_value (builder, self->sync_enabled);
   json_builder_set_member_name (builder, "interval_minutes");
   json_builder_add_int_value (builder, self->sync_interval_minutes);
+  if (self->keep_on_server != NULL)
+    {
+      json_builder_set_member_name (builder, "keep_on_server");
+      json_builder_add_string_value (builder, self->keep_on_server);
+      json_builder_set_member_name (builder, "keep_days");
+      json_builder_add_int_value (builder, self->keep_days);
+    }
+  if (self->server_files_sent)
+    {
+      json_builder_set_member_name (builder, "server_files_sent");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
@@ -222,6 +256,7 @@ accord_service_config_new_from_json (JsonNode  *node,
   JsonNode *sync;
   gint64 port = 0;
   gint64 interval = 0;
+  gint64 days = 0;
 
   g_return_val_if_fail (node != NULL, NULL);
 
@@ -284,10 +319,20 @@ accord_service_config_new_from_json (JsonNode  *node,
 
       sync_object = json_node_get_object (sync);
       if (!_read_boolean (sync_object, "enabled", &self->sync_enabled, error) ||
-          !_read_int (sync_object, "interval_minutes", 0, 7 * 24 * 60, &interval, error))
+          !_read_int (sync_object, "interval_minutes", 0, 7 * 24 * 60, &interval, error) ||
+          !_read_string (sync_object, "keep_on_server", &self->keep_on_server, error) ||
+          !_read_int (sync_object, "keep_days", 0, 3650, &days, error) ||
+          !_read_boolean (sync_object, "server_files_sent", &self->server_files_sent, error))
         return NULL;
 
+      if (!accord_service_config_keep_on_server_is_valid (self->keep_on_server))
+        {
+          g_set_error (error, ACCORD_ACCOUNT_ERROR, ACCORD_ACCOUNT_ERROR_INVALID,
+                       _("Unknown choice “%s” for the server’s copy"), self->keep_on_server);
+          return NULL;
+        }
       self->sync_interval_minutes = (guint) interval;
+      self->keep_days = (guint) days;
     }
 
   return g_steal_pointer (&self);

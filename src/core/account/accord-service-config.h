@@ -36,6 +36,12 @@ typedef struct _AccordServiceConfig
   /* Sync settings */
   gboolean          sync_enabled;
   guint             sync_interval_minutes; /* 0: follow the app-wide interval */
+  /* POP3: "leave" (NULL), "delete-after-days" (after @keep_days) or
+   * "delete-when-deleted-here": what becomes of the server's copy */
+  char             *keep_on_server;
+  guint             keep_days;
+  /* Mail out: the server files what it sends in Sent itself (Gmail does) */
+  gboolean          server_files_sent;
 
   /*< private >*/
   gatomicrefcount   ref_count;
@@ -48,6 +54,7 @@ void                 accord_service_config_unref      (AccordServiceConfig      
 AccordServiceConfig *accord_service_config_copy       (const AccordServiceConfig  *self);
 gboolean             accord_service_config_equal      (const AccordServiceConfig  *a,
                                                        const AccordServiceConfig  *b);
+gboolean             accord_service_config_keep_on_server_is_valid (const char    *keep_on_server);
 JsonNode            *accord_service_config_to_json    (const AccordServiceConfig  *self);
 AccordServiceConfig *accord_service_config_new_from_json (JsonNode                *node,
                                                           GError                 **error);

@@ -626,6 +626,7 @@ AccordOutbox *
 accord_outbox_new (AccordAccount *account,
                    const char    *password)
 {
+  AccordServiceConfig *out;
   AccordOutbox *self;
 
   g_return_val_if_fail (ACCORD_IS_ACCOUNT (account), NULL);
@@ -635,6 +636,9 @@ accord_outbox_new (AccordAccount *account,
   self->password = g_strdup (password);
   self->maildir_root = accord_maildir_default_root (accord_account_get_id (account));
   self->state_path = accord_sync_state_default_path (accord_account_get_id (account));
+  /* Filed here unless the account says the server files sent mail itself. */
+  out = accord_account_get_service (account, ACCORD_SERVICE_MAIL_OUT);
+  self->file_sent = out == NULL || !out->server_files_sent;
 
   return self;
 }

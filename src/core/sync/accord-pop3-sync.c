@@ -805,6 +805,12 @@ accord_pop3_sync_new (AccordAccount *account,
   self->maildir_root = accord_maildir_default_root (accord_account_get_id (account));
   self->state_path = accord_sync_state_default_path (accord_account_get_id (account));
 
+  /* The account's choice for the server's copy; leave it, unless it says otherwise. */
+  if (g_strcmp0 (config->keep_on_server, "delete-after-days") == 0)
+    accord_pop3_sync_set_policy (self, ACCORD_POP3_POLICY_DELETE_AFTER_DAYS, MAX (config->keep_days, 1));
+  else if (g_strcmp0 (config->keep_on_server, "delete-when-deleted-here") == 0)
+    accord_pop3_sync_set_policy (self, ACCORD_POP3_POLICY_DELETE_WHEN_DELETED_HERE, 0);
+
   return self;
 }
 
