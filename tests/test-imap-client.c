@@ -462,6 +462,32 @@ test_connect_certificate (void)
   _logout (client);
 }
 
+/* Capabilities expected from the last session count until the login is done, and
+ * never for how to log in. */
+static void
+test_expected_capabilities (void)
+{
+  g_autoptr(AccordImapClient) client = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *expected[] = { "X-LAST-TIME", "AUTH=X-NEVER", "LITERAL-", NULL };
+
+  REQUIRE_ENV ();
+
+  database = _database ();
+  client = _connect_full (ACCORD_SECURITY_TLS, "ACCORD_TEST_IMAPS_PORT", NULL, database, &error);
+  g_assert_no_error (error);
+  accord_imap_client_expect_capabilities (client, expected);
+  g_assert_true (accord_imap_client_has_capability (client, "X-LAST-TIME"));
+  g_assert_false (accord_imap_client_has_capability (client, "AUTH=X-NEVER"));
+  g_assert_false (accord_imap_client_has_capability (client, "LITERAL-"));
+  _login (client, g_getenv ("ACCORD_TEST_USER"), g_getenv ("ACCORD_TEST_PASSWORD"), &error);
+  g_assert_no_error (error);
+  g_assert_false (accord_imap_client_has_capability (client, "X-LAST-TIME"));
+  g_assert_true (accord_imap_client_has_capability (client, "IMAP4REV1"));
+  _logout (client);
+}
+
 static void
 test_connect_refused (void)
 {
@@ -2001,6 +2027,7 @@ main (int    argc,
   g_test_add_func ("/imap-client/connect/certificate", test_connect_certificate);
   g_test_add_func ("/imap-client/connect/refused", test_connect_refused);
   g_test_add_func ("/imap-client/login/wrong-password", test_login_wrong_password);
+  g_test_add_func ("/imap-client/login/expected-capabilities", test_expected_capabilities);
   g_test_add_func ("/imap-client/folders", test_folders);
   g_test_add_func ("/imap-client/append", test_append);
   g_test_add_func ("/imap-client/fetch-bodies", test_fetch_bodies);

@@ -543,6 +543,49 @@ test_synced_again (Fixture       *f,
   _assert_same (f);
 }
 
+/* Capabilities remembered that the server no longer announces (the capability-limited
+ * Dovecot announces neither QRESYNC nor LIST-STATUS, though it still answers them):
+ * the commands sent on their strength go out behind LOGIN, the sync goes through,
+ * and what the server announces now replaces what was remembered. */
+static void
+test_stale_capabilities (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "state.sqlite", NULL);
+  g_autoptr(AccordImapSync) first = NULL;
+  g_autoptr(AccordImapSync) second = NULL;
+  g_autoptr(AccordSyncState) state = NULL;
+  g_autofree char *real = NULL;
+  g_autofree char *claimed = NULL;
+  g_autoptr(GError) error = NULL;
+  const AccordImapSyncStats *stats;
+
+  _seed (f, 5);
+  _sync (f, &first);
+
+  state = accord_sync_state_open (path, NULL, &error);
+  g_assert_no_error (error);
+  real = accord_sync_state_get_server_value (state, ACCORD_SYNC_STATE_CAPABILITIES);
+  claimed = g_strconcat (real, " ENABLE QRESYNC CONDSTORE LIST-STATUS", NULL);
+  accord_sync_state_set_server_value (state, ACCORD_SYNC_STATE_CAPABILITIES, claimed, &error);
+  g_assert_no_error (error);
+  accord_sync_state_close (state);
+
+  _append (f, f->folder, 50, NULL);
+  stats = _sync (f, &second);
+  g_assert_cmpuint (stats->fetched, ==, 1);
+  g_assert_cmpuint (stats->folders_failed, ==, 0);
+  _assert_same (f);
+
+  /* And what the server says now is remembered. */
+  state = accord_sync_state_open (path, NULL, &error);
+  g_assert_no_error (error);
+  g_free (claimed);
+  claimed = accord_sync_state_get_server_value (state, ACCORD_SYNC_STATE_CAPABILITIES);
+  g_assert_cmpstr (claimed, ==, real);
+  accord_sync_state_close (state);
+}
+
 static void
 test_local_changes (Fixture       *f,
                     gconstpointer  data)
@@ -1541,6 +1584,7 @@ main (int   argc,
   ADD ("/imap-sync/server-changes", test_server_changes);
   ADD ("/imap-sync/many-folders", test_many_folders);
   ADD ("/imap-sync/synced-again", test_synced_again);
+  ADD ("/imap-sync/stale-capabilities", test_stale_capabilities);
   ADD ("/imap-sync/local-changes", test_local_changes);
   ADD ("/imap-sync/upload-without-message-id", test_upload_without_message_id);
   ADD ("/imap-sync/flags-both-sides", test_flags_both_sides);

@@ -235,6 +235,20 @@ accord_imap_client_is_connected (AccordImapClient *self)
   return accord_imap_connection_is_open (self->conn);
 }
 
+/* What decides how to log in is what the server says before it, never what it said
+ * after it last time. */
+static gboolean
+_shapes_login (const char *name)
+{
+  static const char * const before[] = { "STARTTLS", "LOGINDISABLED", "SASL-IR", "LITERAL+",
+                                         "LITERAL-", NULL };
+
+  for (guint i = 0; before[i] != NULL; i++)
+    if (g_ascii_strcasecmp (name, before[i]) == 0)
+      return TRUE;
+  return g_ascii_strncasecmp (name, "AUTH=", 5) == 0;
+}
+
 /**
  * accord_imap_client_has_capability:
  * @name: "IDLE", "AUTH=PLAIN" …, in any case
@@ -249,7 +263,9 @@ accord_imap_client_has_capability (AccordImapClient *self,
   for (char **cap = self->capabilities; cap != NULL && *cap != NULL; cap++)
     if (g_ascii_strcasecmp (*cap, name) == 0)
       return TRUE;
-  for (char **cap = self->expected; !self->authenticated && cap != NULL && *cap != NULL; cap++)
+  if (self->authenticated || _shapes_login (name))
+    return FALSE;
+  for (char **cap = self->expected; cap != NULL && *cap != NULL; cap++)
     if (g_ascii_strcasecmp (*cap, name) == 0)
       return TRUE;
 
