@@ -46,6 +46,35 @@ gboolean    _accord_imap_sync_commit_or_rollback  (AccordSyncState        *state
 char       *_accord_imap_sync_local_name          (const AccordImapFolder *folder);
 gboolean    _accord_imap_sync_is_selectable       (const AccordImapFolder *folder);
 
+/* accord-imap-sync-transfer.c */
+typedef struct _AccordImapSyncDownload AccordImapSyncDownload;
+
+AccordImapSyncDownload *_accord_imap_sync_download_new     (AccordImapSync          *self,
+                                                             gint64                   folder_id,
+                                                             const char              *folder,
+                                                             const char              *uid_set,
+                                                             guint32                  uidvalidity,
+                                                             GError                 **error);
+void                    _accord_imap_sync_download_send    (AccordImapSyncDownload  *download,
+                                                             GCancellable            *cancellable);
+gboolean                _accord_imap_sync_download_finish  (AccordImapSyncDownload  *download,
+                                                             GError                 **error);
+void                    _accord_imap_sync_download_abandon (AccordImapSyncDownload  *download);
+void                    _accord_imap_sync_download_free    (AccordImapSyncDownload  *download);
+gboolean                _accord_imap_sync_download         (AccordImapSync          *self,
+                                                             gint64                   folder_id,
+                                                             const char              *folder,
+                                                             GArray                  *uids,
+                                                             GCancellable            *cancellable,
+                                                             GError                 **error);
+gboolean                _accord_imap_sync_upload           (AccordImapSync          *self,
+                                                             gint64                   folder_id,
+                                                             const char              *folder,
+                                                             const char              *remote_name,
+                                                             const AccordMaildirMessage *file,
+                                                             GCancellable            *cancellable,
+                                                             GError                 **error);
+
 /* accord-imap-sync-folders.c */
 gboolean    _accord_imap_sync_reconcile_folders   (AccordImapSync         *self,
                                                    GPtrArray             **folders,
@@ -72,7 +101,7 @@ typedef struct
   char                   *new_uids;    /* on the server since the last sync, not known here */
   gboolean                selecting;   /* a SELECT is out, its answer in @selected */
   GAsyncResult           *selected;
-  gpointer                download;    /* the new messages, asked for ahead */
+  AccordImapSyncDownload *download;   /* the new messages, asked for ahead */
   gboolean                redo;        /* opened ahead, but it needs the whole sync */
   gboolean                failed;
 } AccordImapSyncRun;
