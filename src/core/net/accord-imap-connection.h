@@ -44,6 +44,8 @@ void               accord_imap_request_add_response    (AccordImapRequest     *r
                                                         const char            *line);
 void               accord_imap_request_hide            (AccordImapRequest     *request);
 const char        *accord_imap_request_get_log         (AccordImapRequest     *request);
+GPtrArray         *accord_imap_request_finish          (AccordImapRequest     *request,
+                                                        GArray               **sync);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AccordImapRequest, accord_imap_request_free)
 
