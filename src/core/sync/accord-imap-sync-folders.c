@@ -89,8 +89,9 @@ _server_name (const Views *views,
 }
 
 /* The one folder on the server, new since the last sync (and @here or not), that
- * keeps the UIDVALIDITY @folder had: renaming keeps a folder's UIDs, and two folders
- * made apart rarely share it. NULL when there is none or more than one. */
+ * keeps the UIDVALIDITY @folder had and has counted at least as far: renaming keeps a
+ * folder's UIDs, and two folders made apart rarely share it. NULL when there is none
+ * or more than one. */
 static const char *
 _renamed_there (const Views             *views,
                 const AccordStateFolder *folder,
@@ -110,6 +111,11 @@ _renamed_there (const Views             *views,
 
       if (!candidate->has_status || candidate->uidvalidity != folder->uidvalidity ||
           _is_known (views, key) || _is_here (views, key) != here)
+        continue;
+      /* A renamed folder keeps counting where it was: a folder made since, that happens
+       * to have the same UIDVALIDITY, has not given out as many UIDs or changes. */
+      if (candidate->uidnext < folder->uidnext ||
+          (candidate->highestmodseq != 0 && candidate->highestmodseq < folder->highestmodseq))
         continue;
       if (found != NULL)
         return NULL;
