@@ -848,9 +848,14 @@ test_deletion_answers (Fixture       *f,
   g_autoptr(AccordImapSync) deleted = NULL;
   g_autoptr(AccordImapSync) held_again = NULL;
   g_autoptr(AccordImapSync) fetched = NULL;
+  g_autoptr(AccordImapSync) held_six = NULL;
+  g_autoptr(AccordImapSync) held_nine = NULL;
+  g_autoptr(AccordImapSync) deleted_nine = NULL;
+  g_autoptr(AccordImapSync) held_there = NULL;
+  g_autoptr(AccordImapSync) under = NULL;
   const AccordImapSyncStats *stats;
 
-  _seed (f, 20);
+  _seed (f, 40);
   _sync (f, &first);
 
   /* Twelve deleted on the server, over a threshold of five; no: they go back there. */
@@ -884,6 +889,34 @@ test_deletion_answers (Fixture       *f,
   stats = _sync_with_threshold (f, 5, &fetched);
   g_assert_cmpuint (stats->fetched, ==, 8);
   g_assert_cmpuint (stats->deleted_there, ==, 0);
+  _assert_same (f);
+  _answer (f, NULL, FALSE);
+
+  /* A yes covers what it was given to: six asked about, nine deleted by the next sync,
+   * asked again. */
+  _delete_here (f, 6);
+  stats = _sync_with_threshold (f, 5, &held_six);
+  g_assert_cmpuint (stats->held_deletions, ==, 6);
+  _delete_here (f, 3);
+  _answer (f, "delete-there", TRUE);
+  stats = _sync_with_threshold (f, 5, &held_nine);
+  g_assert_cmpuint (stats->held_deletions, ==, 9);
+  g_assert_cmpuint (stats->deleted_there, ==, 0);
+  _answer (f, "delete-there", TRUE);
+  stats = _sync_with_threshold (f, 5, &deleted_nine);
+  g_assert_cmpuint (stats->deleted_there, ==, 9);
+  _assert_same (f);
+  _answer (f, NULL, FALSE);
+
+  /* A question that no longer stands goes: under a higher threshold the same
+   * deletions go through unasked. */
+  _select (f);
+  _expunge (f, "1:*");
+  stats = _sync_with_threshold (f, 5, &held_there);
+  g_assert_cmpuint (stats->held_deletions, >, 0);
+  stats = _sync_with_threshold (f, 100, &under);
+  g_assert_cmpuint (stats->held_deletions, ==, 0);
+  g_assert_cmpuint (stats->deleted_here, >, 0);
   _assert_same (f);
   _answer (f, NULL, FALSE);
 }

@@ -50,7 +50,7 @@ test_first_sync (void)
 {
   AccordRemoteEntry remote[] = { { 1, S }, { 2, 0 } };
   AccordLocalEntry local[] = { { "k-local", F } };
-  AccordSyncPlanOptions options = { TRUE, NULL, 0, 0, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK };
+  AccordSyncPlanOptions options = { TRUE, NULL, 0, 0, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK, 0, 0 };
   g_autoptr(AccordSyncPlan) plan = NULL;
 
   plan = accord_sync_plan_new (remote, 2, local, 1, NULL, 0, &options);
@@ -71,7 +71,7 @@ test_no_op (void)
   AccordRemoteEntry remote[] = { { 1, S }, { 2, 0 } };
   AccordLocalEntry local[] = { { "a", S }, { "b", 0 } };
   AccordSyncedEntry synced[] = { { 1, "a", S }, { 2, "b", 0 } };
-  AccordSyncPlanOptions options = { TRUE, NULL, 0, 0, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK };
+  AccordSyncPlanOptions options = { TRUE, NULL, 0, 0, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK, 0, 0 };
   g_autoptr(AccordSyncPlan) plan = accord_sync_plan_new (remote, 2, local, 2, synced, 2, &options);
 
   g_assert_cmpuint (plan->actions->len, ==, 0);
@@ -86,7 +86,7 @@ test_changes_both_ways (void)
   AccordLocalEntry local[] = { { "a", S }, { "b", 0 }, { "e", 0 } };
   AccordSyncedEntry synced[] = { { 1, "a", 0 }, { 2, "b", 0 }, { 3, "c", 0 }, { 4, "d", 0 },
                                  { 5, "e", 0 } };
-  AccordSyncPlanOptions options = { TRUE, NULL, 0, 0, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK };
+  AccordSyncPlanOptions options = { TRUE, NULL, 0, 0, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK, 0, 0 };
   g_autoptr(AccordSyncPlan) plan = accord_sync_plan_new (remote, 3, local, 3, synced, 5, &options);
   const AccordSyncAction *action;
 
@@ -110,7 +110,7 @@ test_delta_listing (void)
   guint32 vanished[] = { 3 };
   AccordLocalEntry local[] = { { "a", 0 }, { "b", 0 }, { "c", 0 }, { "d", 0 } };
   AccordSyncedEntry synced[] = { { 1, "a", 0 }, { 2, "b", 0 }, { 3, "c", 0 }, { 4, "d", 0 } };
-  AccordSyncPlanOptions options = { FALSE, vanished, 1, 0, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK };
+  AccordSyncPlanOptions options = { FALSE, vanished, 1, 0, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK, 0, 0 };
   g_autoptr(AccordSyncPlan) plan = accord_sync_plan_new (remote, 2, local, 4, synced, 4, &options);
 
   g_assert_cmpuint (plan->actions->len, ==, 3);
@@ -126,7 +126,7 @@ test_partial_listing_deletes_nothing (void)
   AccordRemoteEntry remote[] = { { 1, 0 } };
   AccordLocalEntry local[] = { { "a", 0 }, { "b", 0 } };
   AccordSyncedEntry synced[] = { { 1, "a", 0 }, { 2, "b", 0 } };
-  AccordSyncPlanOptions options = { FALSE, NULL, 0, 0, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK };
+  AccordSyncPlanOptions options = { FALSE, NULL, 0, 0, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK, 0, 0 };
   g_autoptr(AccordSyncPlan) plan = accord_sync_plan_new (remote, 1, local, 2, synced, 2, &options);
 
   g_assert_cmpuint (plan->actions->len, ==, 0);
@@ -149,7 +149,7 @@ test_deletion_guard (void)
   g_autoptr(GArray) local = g_array_new (FALSE, FALSE, sizeof (AccordLocalEntry));
   g_autoptr(GArray) synced = g_array_new (FALSE, FALSE, sizeof (AccordSyncedEntry));
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
-  AccordSyncPlanOptions options = { TRUE, NULL, 0, 100, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK };
+  AccordSyncPlanOptions options = { TRUE, NULL, 0, 100, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK, 0, 0 };
   g_autoptr(AccordSyncPlan) plan = NULL;
   AccordRemoteEntry remote[] = { { 1, 0 } };
 
@@ -172,8 +172,17 @@ test_deletion_guard (void)
   g_assert_cmpuint (plan->held_remote_deletes, ==, 0);
   g_clear_pointer (&plan, accord_sync_plan_free);
 
-  /* The person said yes: deleted here. */
+  /* The person said yes to 400: 500 is another question. */
   options.held_here = ACCORD_SYNC_HELD_DELETE;
+  options.held_here_asked = 400;
+  plan = accord_sync_plan_new (remote, 1, (AccordLocalEntry *) local->data, local->len,
+                               (AccordSyncedEntry *) synced->data, synced->len, &options);
+  g_assert_cmpuint (plan->held_local_deletes, ==, 500);
+  g_assert_cmpuint (_count (plan, ACCORD_SYNC_ACTION_DELETE_LOCAL), ==, 0);
+  g_clear_pointer (&plan, accord_sync_plan_free);
+
+  /* Yes to 500: deleted here. */
+  options.held_here_asked = 500;
   plan = accord_sync_plan_new (remote, 1, (AccordLocalEntry *) local->data, local->len,
                                (AccordSyncedEntry *) synced->data, synced->len, &options);
   g_assert_cmpuint (plan->held_local_deletes, ==, 0);
@@ -191,7 +200,17 @@ test_deletion_guard (void)
   /* Forgotten before uploaded, so the new UID is recorded on a clean slate. */
   g_assert_cmpint (g_array_index (plan->actions, AccordSyncAction, 0).kind, ==, ACCORD_SYNC_ACTION_FORGET);
   g_clear_pointer (&plan, accord_sync_plan_free);
+
+  /* No stays no when the number has dropped under the threshold since. */
+  options.deletion_threshold = 1000;
+  plan = accord_sync_plan_new (remote, 1, (AccordLocalEntry *) local->data, local->len,
+                               (AccordSyncedEntry *) synced->data, synced->len, &options);
+  g_assert_cmpuint (_count (plan, ACCORD_SYNC_ACTION_DELETE_LOCAL), ==, 0);
+  g_assert_cmpuint (_count (plan, ACCORD_SYNC_ACTION_UPLOAD), ==, 500);
+  g_clear_pointer (&plan, accord_sync_plan_free);
+  options.deletion_threshold = 100;
   options.held_here = ACCORD_SYNC_HELD_ASK;
+  options.held_here_asked = 0;
 
   /* 500 of 501 deleted here, no: downloaded again, not deleted there. */
   options.held_there = ACCORD_SYNC_HELD_RESTORE;

@@ -206,27 +206,23 @@ _apply_deletions (AccordImapSync  *self,
   return TRUE;
 }
 
+/* Asks about deletions held back: anew, or again when the number changed since the
+ * question was asked (or answered: an answer covers what it was given to, no more). */
 static void
-_hold (AccordImapSync *self,
-       gint64          folder_id,
-       const char     *folder,
-       guint           count,
-       gboolean        here)
+_hold (AccordImapSync      *self,
+       gint64               folder_id,
+       const char          *folder,
+       guint                count,
+       gboolean             here,
+       AccordStateDecision *asked)
 {
   g_autofree char *detail = NULL;
   g_autoptr(GError) error = NULL;
-  const char *kind = here ? "delete-here" : "delete-there";
-  g_autoptr(GPtrArray) pending = accord_sync_state_list_decisions (self->state, NULL);
+  gint64 id;
 
   self->stats.held_deletions += count;
-
-  for (guint i = 0; pending != NULL && i < pending->len; i++)
-    {
-      AccordStateDecision *decision = g_ptr_array_index (pending, i);
-
-      if (decision->folder_id == folder_id && g_str_equal (decision->kind, kind))
-        return;
-    }
+  if (asked != NULL && asked->held == count && asked->answer == NULL)
+    return;
 
   if (here)
     detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -241,7 +237,10 @@ _hold (AccordImapSync *self,
                                            count),
                               count, folder);
 
-  if (accord_sync_state_add_decision (self->state, kind, folder_id, detail, &error) == 0)
+  id = asked != NULL ? asked->id
+                     : accord_sync_state_add_decision (self->state, here ? "delete-here" : "delete-there",
+                                                       folder_id, detail, &error);
+  if (id == 0 || !accord_sync_state_reask_decision (self->state, id, detail, count, &error))
     g_warning ("%s", error->message);
 }
 
@@ -580,8 +579,9 @@ _accord_imap_sync_folder (AccordImapSync     *self,
   g_autoptr(GHashTable) filenames = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(AccordSyncPlan) plan = NULL;
   g_autoptr(GPtrArray) decisions = NULL;
-  g_autoptr(GArray) answered = g_array_new (FALSE, FALSE, sizeof (gint64));
-  AccordSyncPlanOptions options = { TRUE, NULL, 0, 0, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK };
+  AccordStateDecision *asked_here = NULL;
+  AccordStateDecision *asked_there = NULL;
+  AccordSyncPlanOptions options = { TRUE, NULL, 0, 0, ACCORD_SYNC_HELD_ASK, ACCORD_SYNC_HELD_ASK, 0, 0 };
   AccordImapQresync qresync = { 0, };
   gboolean ahead = run->kind == ACCORD_IMAP_SYNC_RUN_AHEAD && !run->redo;
   gboolean use_qresync;
@@ -703,25 +703,31 @@ _accord_imap_sync_folder (AccordImapSync     *self,
     goto out_fail;
 
   options.deletion_threshold = self->threshold != 0 ? self->threshold : MAX (50, synced->len / 4);
-  /* What the person answered about deletions held back before. */
+  /* What was asked about deletions held back before, and what the person answered. */
   decisions = accord_sync_state_list_decisions (self->state, error);
   if (decisions == NULL)
     goto out_fail;
   for (guint i = 0; i < decisions->len; i++)
     {
       AccordStateDecision *decision = g_ptr_array_index (decisions, i);
-      AccordSyncHeld held;
+      AccordSyncHeld held = ACCORD_SYNC_HELD_ASK;
 
-      if (decision->folder_id != folder_id || decision->answer == NULL)
+      if (decision->folder_id != folder_id)
         continue;
-      held = g_str_equal (decision->answer, "yes") ? ACCORD_SYNC_HELD_DELETE : ACCORD_SYNC_HELD_RESTORE;
+      if (decision->answer != NULL)
+        held = g_str_equal (decision->answer, "yes") ? ACCORD_SYNC_HELD_DELETE : ACCORD_SYNC_HELD_RESTORE;
       if (g_str_equal (decision->kind, "delete-here"))
-        options.held_here = held;
+        {
+          asked_here = decision;
+          options.held_here = held;
+          options.held_here_asked = decision->held;
+        }
       else if (g_str_equal (decision->kind, "delete-there"))
-        options.held_there = held;
-      else
-        continue;
-      g_array_append_val (answered, decision->id);
+        {
+          asked_there = decision;
+          options.held_there = held;
+          options.held_there_asked = decision->held;
+        }
     }
   plan = accord_sync_plan_new ((AccordRemoteEntry *) remote->data, remote->len,
                                (AccordLocalEntry *) local->data, local->len,
@@ -754,9 +760,9 @@ _accord_imap_sync_folder (AccordImapSync     *self,
     goto out_fail;
 
   if (plan->held_local_deletes > 0)
-    _hold (self, folder_id, folder, plan->held_local_deletes, TRUE);
+    _hold (self, folder_id, folder, plan->held_local_deletes, TRUE, asked_here);
   if (plan->held_remote_deletes > 0)
-    _hold (self, folder_id, folder, plan->held_remote_deletes, FALSE);
+    _hold (self, folder_id, folder, plan->held_remote_deletes, FALSE, asked_there);
 
   /* The cursor moves last, and not past deletions still waiting for a yes. */
   if (!accord_sync_state_begin (self->state, error))
@@ -766,8 +772,12 @@ _accord_imap_sync_folder (AccordImapSync     *self,
                                      mailbox->highestmodseq, error);
   ok = ok && accord_sync_state_set_folder_status (self->state, folder_id,
                                                   g_get_real_time () / G_USEC_PER_SEC, NULL, error);
-  for (guint i = 0; ok && i < answered->len; i++)
-    ok = accord_sync_state_remove_decision (self->state, g_array_index (answered, gint64, i), error);
+  /* A question whose deletions are no longer held goes: answered and done, or moot
+   * (the files came back, the server's messages were restored). */
+  if (ok && asked_here != NULL && plan->held_local_deletes == 0)
+    ok = accord_sync_state_remove_decision (self->state, asked_here->id, error);
+  if (ok && asked_there != NULL && plan->held_remote_deletes == 0)
+    ok = accord_sync_state_remove_decision (self->state, asked_there->id, error);
   if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
     goto out_fail;
 

@@ -167,14 +167,18 @@ typedef struct
   GAsyncResult *logged_in;
   GAsyncResult *enabled;
   GAsyncResult *listed;
+  gboolean      login_sent;
   gboolean      enable_sent;
   gboolean      list_sent;
+  gboolean      expected;     /* ENABLE and LIST went out on remembered capabilities */
 } Session;
 
 static void
 _session_clear (Session *session)
 {
   /* Whatever was sent is answered, or failed with the connection, before it goes. */
+  if (session->login_sent)
+    _accord_sync_await (&session->logged_in);
   if (session->enable_sent)
     _accord_sync_await (&session->enabled);
   if (session->list_sent)
@@ -213,6 +217,7 @@ _session_begin (AccordImapSync *self,
   g_auto(GStrv) expected = remembered ? g_strsplit (remembered, " ", -1) : NULL;
 
   _login_async (self, cancellable, &session->logged_in);
+  session->login_sent = TRUE;
   if (expected != NULL &&
       g_strv_contains ((const char * const *) expected, "ENABLE") &&
       g_strv_contains ((const char * const *) expected, "QRESYNC") &&
@@ -220,6 +225,7 @@ _session_begin (AccordImapSync *self,
     {
       accord_imap_client_expect_capabilities (self->client, (const char * const *) expected);
       _session_send_rest (self, session, cancellable);
+      session->expected = TRUE;
     }
 }
 
@@ -254,10 +260,10 @@ _session_finish (AccordImapSync  *self,
   self->qresync = accord_imap_client_is_enabled (self->client, "QRESYNC");
 
   folders = accord_imap_client_list_finish (self->client, _accord_sync_await (&session->listed), &local_error);
-  if (folders == NULL && g_error_matches (local_error, ACCORD_IMAP_ERROR, ACCORD_IMAP_ERROR_BAD) &&
-      !accord_imap_client_has_capability (self->client, "LIST-STATUS"))
+  if (folders == NULL && session->expected &&
+      g_error_matches (local_error, ACCORD_IMAP_ERROR, ACCORD_IMAP_ERROR_BAD))
     {
-      /* Asked with LIST-STATUS, which the server no longer has: again, plainly. */
+      /* Asked with an extension the server no longer has: again, as it is now. */
       g_clear_object (&session->listed);
       g_clear_error (&local_error);
       accord_imap_client_list_async (self->client, cancellable, _accord_sync_store_result_cb,
@@ -380,10 +386,16 @@ _sync (AccordImapSync  *self,
     {
       AccordImapSyncRun *run = &g_array_index (runs, AccordImapSyncRun, i);
 
+      g_autoptr(GError) folder_error = NULL;
+
       if (run->kind != ACCORD_IMAP_SYNC_RUN_AHEAD)
         continue;
-      if (!_accord_imap_sync_open_ahead (self, run, cancellable, error))
-        return FALSE;
+      if (!_accord_imap_sync_open_ahead (self, run, cancellable, &folder_error))
+        {
+          if (!_folder_failed (self, run, &folder_error, &first_error, error))
+            return FALSE;
+          continue;
+        }
       self->stats.opened_ahead++;
     }
   for (guint i = 0; i < runs->len; i++)
@@ -479,9 +491,12 @@ _wait_in_thread (GTask        *task,
   g_autoptr(GCancellable) stop = g_cancellable_new ();
   g_autoptr(GAsyncResult) selected = NULL;
   g_autoptr(GAsyncResult) idled = NULL;
+  g_autoptr(GAsyncResult) notified = NULL;
   g_autoptr(AccordImapMailbox) mailbox = NULL;
   g_autoptr(GSource) timer = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) notify_error = NULL;
+  gboolean notified_sent = FALSE;
   gboolean changed = FALSE;
   gulong cancelled_id = 0;
 
@@ -496,16 +511,11 @@ _wait_in_thread (GTask        *task,
   if (mailbox == NULL)
     goto out;
 
-  /* With NOTIFY, a change in any folder ends the wait, not only in the Inbox. */
-  if (accord_imap_client_has_capability (self->client, "NOTIFY"))
-    {
-      g_autoptr(GAsyncResult) notified = NULL;
-      g_autoptr(GError) notify_error = NULL;
-
-      accord_imap_client_notify_async (self->client, cancellable, _accord_sync_store_result_cb, &notified);
-      if (!accord_imap_client_notify_finish (self->client, _accord_sync_await (&notified), &notify_error))
-        g_debug ("NOTIFY: %s", notify_error->message);
-    }
+  /* With NOTIFY, a change in any folder ends the wait, not only in the Inbox. IDLE
+   * goes right behind it, so that no report falls between the two. */
+  notified_sent = accord_imap_client_has_capability (self->client, "NOTIFY");
+  if (notified_sent)
+    accord_imap_client_notify_async (self->client, cancellable, _accord_sync_store_result_cb, &notified);
 
   /* The wait ends at a change, after @seconds, or when the caller cancels. */
   timer = g_timeout_source_new_seconds (seconds);
@@ -515,6 +525,9 @@ _wait_in_thread (GTask        *task,
     cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (g_cancellable_cancel), stop, NULL);
 
   accord_imap_client_idle_async (self->client, stop, _accord_sync_store_result_cb, &idled);
+  if (notified_sent &&
+      !accord_imap_client_notify_finish (self->client, _accord_sync_await (&notified), &notify_error))
+    g_debug ("NOTIFY: %s", notify_error->message);
   accord_imap_client_idle_finish (self->client, _accord_sync_await (&idled), &changed, &error);
 
   if (cancelled_id != 0)

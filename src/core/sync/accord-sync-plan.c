@@ -166,15 +166,20 @@ static guint
 _hold_deletions (AccordSyncPlan       *self,
                  AccordSyncActionKind  kind,
                  guint                 threshold,
-                 AccordSyncHeld        answer)
+                 AccordSyncHeld        answer,
+                 guint                 asked)
 {
   guint count = 0;
 
   for (guint i = 0; i < self->actions->len; i++)
     count += g_array_index (self->actions, AccordSyncAction, i).kind == kind;
 
-  if (threshold == 0 || count <= threshold || answer == ACCORD_SYNC_HELD_DELETE)
+  /* No is no, whatever the number has become since. */
+  if (answer != ACCORD_SYNC_HELD_RESTORE &&
+      (threshold == 0 || count <= threshold || (answer == ACCORD_SYNC_HELD_DELETE && count <= asked)))
     return 0;
+  if (answer == ACCORD_SYNC_HELD_DELETE)
+    answer = ACCORD_SYNC_HELD_ASK;
 
   for (guint i = self->actions->len; i > 0; i--)
     {
@@ -283,9 +288,11 @@ accord_sync_plan_new (const AccordRemoteEntry     *remote,
       _add (self, ACCORD_SYNC_ACTION_UPLOAD, 0, local[i].key, local[i].flags);
 
   self->held_local_deletes = _hold_deletions (self, ACCORD_SYNC_ACTION_DELETE_LOCAL,
-                                              options->deletion_threshold, options->held_here);
+                                              options->deletion_threshold, options->held_here,
+                                              options->held_here_asked);
   self->held_remote_deletes = _hold_deletions (self, ACCORD_SYNC_ACTION_DELETE_REMOTE,
-                                               options->deletion_threshold, options->held_there);
+                                               options->deletion_threshold, options->held_there,
+                                               options->held_there_asked);
 
   g_array_sort (self->actions, _compare_ranked);
 

@@ -78,7 +78,8 @@ typedef struct
 /**
  * AccordSyncHeld:
  * @ACCORD_SYNC_HELD_ASK: more deletions than the threshold are held back, to ask
- * @ACCORD_SYNC_HELD_DELETE: the person said yes: they are carried out
+ * @ACCORD_SYNC_HELD_DELETE: the person said yes: they are carried out, as long as they
+ *   are no more than were asked about
  * @ACCORD_SYNC_HELD_RESTORE: the person said no: what is gone on one side is brought
  *   back from the other (uploaded again, or downloaded again)
  */
@@ -99,9 +100,12 @@ typedef struct
   /* Deleting more than this many messages on either side at once needs the person's
    * yes; 0 means no limit. */
   guint           deletion_threshold;
-  /* The person's answer about deletions held back before, here and on the server. */
+  /* The person's answer about deletions held back before, here and on the server;
+   * a yes covers as many deletions as were asked about, no more. */
   AccordSyncHeld  held_here;
   AccordSyncHeld  held_there;
+  guint           held_here_asked;
+  guint           held_there_asked;
 } AccordSyncPlanOptions;
 
 typedef struct

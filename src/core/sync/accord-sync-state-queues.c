@@ -215,6 +215,7 @@ _decision_from_row (sqlite3_stmt *stmt)
   decision->detail = _accord_state_column_text (stmt, 3);
   decision->created = sqlite3_column_int64 (stmt, 4);
   decision->answer = _accord_state_column_text (stmt, 5);
+  decision->held = (guint) sqlite3_column_int64 (stmt, 6);
   return decision;
 }
 
@@ -254,10 +255,41 @@ accord_sync_state_list_decisions (AccordSyncState  *self,
   g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), NULL);
 
   return _list_entries (self,
-                        "SELECT id, kind, folder_id, detail, created, answer FROM decisions "
+                        "SELECT id, kind, folder_id, detail, created, answer, held FROM decisions "
                         "ORDER BY id",
                         _decision_from_row, (GDestroyNotify) accord_state_decision_free,
                         error);
+}
+
+/**
+ * accord_sync_state_reask_decision:
+ * @detail: the question as it stands now
+ * @held: how many messages it is about now
+ *
+ * Asks the question again, changed: any answer given to it before is dropped.
+ */
+gboolean
+accord_sync_state_reask_decision (AccordSyncState  *self,
+                                  gint64            decision_id,
+                                  const char       *detail,
+                                  guint             held,
+                                  GError          **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), FALSE);
+  g_return_val_if_fail (detail != NULL, FALSE);
+
+  stmt = _accord_state_prepare (self,
+                                "UPDATE decisions SET detail = ?2, held = ?3, answer = NULL WHERE id = ?1",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, decision_id);
+  sqlite3_bind_text (stmt, 2, detail, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, held);
+
+  return _accord_state_step_changed (self, stmt, _("The sync state has no such question"), error);
 }
 
 /**

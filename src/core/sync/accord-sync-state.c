@@ -113,7 +113,8 @@ static const char * const migrations[] = {
   "  key   TEXT PRIMARY KEY,"
   "  value TEXT NOT NULL"
   ") WITHOUT ROWID;"
-  "ALTER TABLE decisions ADD COLUMN answer TEXT;",
+  "ALTER TABLE decisions ADD COLUMN answer TEXT;"
+  "ALTER TABLE decisions ADD COLUMN held INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == ACCORD_SYNC_STATE_SCHEMA_VERSION);

@@ -89,6 +89,7 @@ typedef struct
  * @folder_id: the folder it concerns, or 0
  * @detail: what the person is asked, for the engine to present (e.g. JSON)
  * @answer: (nullable): the person's answer ("yes" or "no"), until the engine acts on it
+ * @held: how many messages the question is about, when it is about messages
  *
  * A question queued for the person; the sync goes on without its answer.
  */
@@ -100,6 +101,7 @@ typedef struct
   char   *detail;
   gint64  created;
   char   *answer;
+  guint   held;
 } AccordStateDecision;
 
 /**
@@ -285,6 +287,11 @@ gint64     accord_sync_state_add_decision     (AccordSyncState  *self,
                                                const char       *detail,
                                                GError          **error);
 GPtrArray *accord_sync_state_list_decisions   (AccordSyncState  *self,
+                                               GError          **error);
+gboolean   accord_sync_state_reask_decision   (AccordSyncState  *self,
+                                               gint64            decision_id,
+                                               const char       *detail,
+                                               guint             held,
                                                GError          **error);
 gboolean   accord_sync_state_answer_decision  (AccordSyncState  *self,
                                                gint64            decision_id,
