@@ -15,6 +15,7 @@
 
 #include "accord-imap-client.h"
 #include "accord-imap-sync.h"
+#include "accord-imap-sync-private.h"
 #include "accord-maildir.h"
 #include "accord-sync-plan.h"
 #include "accord-sync-state.h"
@@ -639,8 +640,9 @@ _collect_remote_cb (AccordImapMessage *message,
   g_ptr_array_add (user_data, g_bytes_ref (message->body));
 }
 
-/* A message written here without a Message-ID goes up once, and only once: with
- * UIDPLUS by its APPENDUID; without, by the Message-ID it is given on its way up. */
+/* A message written here without a Message-ID goes up once, and only once: it is
+ * given one on its way up, by which it is found after a crash, and without UIDPLUS
+ * on every run. A Message-ID folded onto the next line is one all the same. */
 static void
 test_upload_without_message_id (Fixture       *f,
                                 gconstpointer  data)
@@ -681,11 +683,22 @@ test_upload_without_message_id (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (bodies->len, ==, 1);
   body = g_bytes_get_data (bodies->pdata[0], NULL);
-  if (uidplus)
-    g_assert_null (g_strstr_len (body, g_bytes_get_size (bodies->pdata[0]), "Message-ID:"));
-  else
-    g_assert_true (g_str_has_prefix (body, "Message-ID: <"));
+  g_assert_true (g_str_has_prefix (body, "Message-ID: <"));
   g_assert_nonnull (g_strstr_len (body, g_bytes_get_size (bodies->pdata[0]), "Written by a script."));
+  g_test_message ("uploaded %s UIDPLUS", uidplus ? "with" : "without");
+
+  {
+    static const char folded[] = "From: a@example.test\r\nMessage-ID:\r\n  <folded@example.test>\r\n"
+                                 "Subject: x\r\n\r\nBody <not@this>\r\n";
+    static const char none[] = "From: a@example.test\r\nSubject: x\r\n\r\nMessage-ID: <in@body>\r\n";
+    g_autoptr(GBytes) with_fold = g_bytes_new_static (folded, sizeof folded - 1);
+    g_autoptr(GBytes) without = g_bytes_new_static (none, sizeof none - 1);
+    g_autofree char *id = _accord_imap_sync_message_id (with_fold);
+    g_autofree char *nothing = _accord_imap_sync_message_id (without);
+
+    g_assert_cmpstr (id, ==, "<folded@example.test>");
+    g_assert_null (nothing);
+  }
 }
 
 static void

@@ -32,6 +32,7 @@ _accord_imap_sync_recover (AccordImapSync  *self,
                            GError         **error)
 {
   g_autoptr(GPtrArray) intents = accord_sync_state_list_intents (self->state, error);
+  g_autoptr(GHashTable) here = NULL;
 
   if (intents == NULL)
     return FALSE;
@@ -51,6 +52,12 @@ _accord_imap_sync_recover (AccordImapSync  *self,
           /* Files delivered before the crash carry their UID: record them. */
           if (journalled == NULL)
             journalled = g_array_new (FALSE, FALSE, sizeof (AccordImapUidRange));
+          if (here == NULL)
+            {
+              here = g_hash_table_new (g_str_hash, g_str_equal);
+              for (guint j = 0; j < files->len; j++)
+                g_hash_table_add (here, ((AccordMaildirMessage *) g_ptr_array_index (files, j))->key);
+            }
           if (!accord_sync_state_begin (self->state, error))
             return FALSE;
           ok = TRUE;
@@ -65,8 +72,14 @@ _accord_imap_sync_recover (AccordImapSync  *self,
               known = accord_sync_state_lookup_message (self->state, folder_id, file->uid, &missing);
               if (known != NULL)
                 {
+                  /* Downloaded again for a record whose file is gone (the person said
+                   * no to deleting it there): the record moves to the new file. */
+                  gboolean moved = !g_str_equal (known->key, file->key) &&
+                                   !g_hash_table_contains (here, known->key);
+
                   accord_state_message_free (known);
-                  continue;
+                  if (!moved)
+                    continue;
                 }
               {
                 AccordStateMessage row = { folder_id, file->uid, file->key, file->flags,

@@ -259,10 +259,10 @@ _accord_imap_sync_upload (AccordImapSync              *self,
            ? (g_clear_error (error), TRUE) : FALSE;
 
   message_id = _accord_imap_sync_message_id (message);
-  if (message_id == NULL && !self->uidplus)
+  if (message_id == NULL)
     {
-      /* Without UIDPLUS the server's copy is found by its Message-ID, after a crash as
-       * on the next run: a message without one gets one on its way up, made of its
+      /* After a crash (and without UIDPLUS, on every run) the server's copy is found
+       * by its Message-ID: a message without one gets one on its way up, made of its
        * file's unique key. */
       g_autoptr(GBytes) marked = NULL;
 

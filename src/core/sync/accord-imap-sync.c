@@ -40,31 +40,42 @@
 G_DEFINE_FINAL_TYPE (AccordImapSync, accord_imap_sync, G_TYPE_OBJECT)
 
 
-/* The Message-ID of a message, from its header, or NULL. */
+/* The Message-ID of a message, from its header, or NULL. The field may be folded
+ * onto the lines that follow it (RFC 5322 §2.2.3). */
 char *
 _accord_imap_sync_message_id (GBytes *message)
 {
   gsize length;
   const char *data = g_bytes_get_data (message, &length);
   const char *end = data + length;
+  g_autoptr(GString) value = NULL;
 
   for (const char *line = data; line < end; )
     {
       const char *eol = memchr (line, '\n', end - line);
       gsize len = (eol ? eol : end) - line;
+      gboolean folded = len > 0 && (line[0] == ' ' || line[0] == '\t');
 
       if (len == 0 || (len == 1 && line[0] == '\r'))
         break;
-      if (len > 11 && g_ascii_strncasecmp (line, "Message-ID:", 11) == 0)
-        {
-          const char *open = memchr (line, '<', len);
-          const char *close = open ? memchr (open, '>', line + len - open) : NULL;
-
-          if (open != NULL && close != NULL && close - open < 990)
-            return g_strndup (open, close - open + 1);
-          return NULL;
-        }
+      if (value != NULL && !folded)
+        break;
+      if (value != NULL)
+        g_string_append_len (value, line, len);
+      else if (len > 11 && g_ascii_strncasecmp (line, "Message-ID:", 11) == 0)
+        value = g_string_new_len (line + 11, len - 11);
+      if (value != NULL && value->len > 998)
+        return NULL;
       line = eol ? eol + 1 : end;
+    }
+
+  if (value != NULL)
+    {
+      const char *open = strchr (value->str, '<');
+      const char *close = open ? strchr (open, '>') : NULL;
+
+      if (open != NULL && close != NULL && close - open < 990)
+        return g_strndup (open, close - open + 1);
     }
 
   return NULL;
