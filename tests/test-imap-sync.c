@@ -1098,10 +1098,12 @@ test_folder_renames (Fixture       *f,
   g_autofree char *b = g_strdup_printf ("%s-b", f->folder);
   g_autofree char *b_here = g_strdup_printf ("%s-b-renamed-here", f->folder);
   g_autofree char *both = g_strdup_printf ("%s-a-renamed-both", f->folder);
+  g_autofree char *journalled = g_strdup_printf ("%s-b-journalled", f->folder);
   g_autoptr(AccordImapSync) first = NULL;
   g_autoptr(AccordImapSync) second = NULL;
   g_autoptr(AccordImapSync) third = NULL;
   g_autoptr(AccordImapSync) fourth = NULL;
+  g_autoptr(AccordImapSync) fifth = NULL;
   g_autoptr(GError) error = NULL;
   const AccordImapSyncStats *stats;
 
@@ -1142,8 +1144,35 @@ test_folder_renames (Fixture       *f,
   stats = _sync (f, &fourth);
   g_assert_cmpuint (stats->folders_renamed + stats->fetched + stats->uploaded, ==, 0);
 
+  /* Renamed here and sent with RENAME, killed before the record: the journal says. */
+  {
+    g_autofree char *path = g_build_filename (f->dir, "state.sqlite", NULL);
+    g_autofree char *payload = g_strdup_printf ("%s\t%s", b_here, journalled);
+    g_autoptr(AccordSyncState) state = accord_sync_state_open (path, NULL, &error);
+    g_autoptr(AccordStateFolder) folder = NULL;
+    g_autoptr(GPtrArray) intents = NULL;
+
+    g_assert_no_error (error);
+    folder = accord_sync_state_lookup_folder (state, b_here, &error);
+    g_assert_no_error (error);
+    accord_sync_state_add_intent (state, "rename", folder->id, payload, &error);
+    g_assert_no_error (error);
+    accord_maildir_rename_folder (f->maildir, b_here, journalled, NULL, &error);
+    g_assert_no_error (error);
+    _rename_folder (f, b_here, journalled);
+
+    stats = _sync (f, &fifth);
+    g_assert_cmpuint (stats->folders_renamed, ==, 1);
+    g_assert_cmpuint (stats->fetched + stats->uploaded + stats->deleted_here + stats->deleted_there, ==, 0);
+    _assert_same_folder (f, journalled);
+    intents = accord_sync_state_list_intents (state, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (intents->len, ==, 0);
+    accord_sync_state_close (state);
+  }
+
   _delete_folder (f, both);
-  _delete_folder (f, b_here);
+  _delete_folder (f, journalled);
 }
 
 /* Messages moved on the server from one folder to another leave the first here and

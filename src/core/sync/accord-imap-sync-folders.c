@@ -8,6 +8,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
 #include "accord-imap-sync-private.h"
 
 /* The three views of the folders: the server's (by name on disk), the files', the
@@ -176,6 +180,77 @@ _renamed_here (AccordImapSync          *self,
   return g_strdup (best);
 }
 
+/* Whether @candidate holds the messages @folder held, under the same UIDs: the last
+ * few recorded with a Message-ID are looked for there. Before a folder's record is
+ * given to another, as a rename's is, the two had better be one. */
+static gboolean
+_holds_same_messages (AccordImapSync          *self,
+                      const AccordStateFolder *folder,
+                      const AccordImapFolder  *candidate,
+                      gboolean                *same,
+                      GCancellable            *cancellable,
+                      GError                 **error)
+{
+  g_autoptr(GPtrArray) rows = accord_sync_state_list_messages (self->state, folder->id, error);
+  g_autoptr(GPtrArray) picked = g_ptr_array_new ();
+  g_autoptr(AccordImapMailbox) mailbox = NULL;
+  GAsyncResult *searches[3] = { NULL, };
+  AWAIT_INIT (examined);
+
+  *same = FALSE;
+  if (rows == NULL)
+    return FALSE;
+  for (guint i = rows->len; i > 0 && picked->len < G_N_ELEMENTS (searches); i--)
+    {
+      AccordStateMessage *row = g_ptr_array_index (rows, i - 1);
+
+      if (row->message_id != NULL && strchr (row->message_id, '"') == NULL &&
+          strchr (row->message_id, '\\') == NULL)
+        g_ptr_array_add (picked, row);
+    }
+  /* Nothing to tell them apart by: the counters have to do. */
+  if (picked->len == 0)
+    {
+      *same = TRUE;
+      return TRUE;
+    }
+
+  accord_imap_client_select_async (self->client, candidate->name, NULL, TRUE, cancellable,
+                                   _accord_sync_store_result_cb, &examined);
+  for (guint i = 0; i < picked->len; i++)
+    {
+      g_autofree char *criteria = g_strdup_printf ("HEADER Message-ID \"%s\"",
+                                                   ((AccordStateMessage *) picked->pdata[i])->message_id);
+
+      accord_imap_client_search_async (self->client, criteria, cancellable, _accord_sync_store_result_cb,
+                                       &searches[i]);
+    }
+
+  /* A folder that cannot be looked into is not taken for the renamed one. */
+  mailbox = accord_imap_client_select_finish (self->client, _accord_sync_await (&examined), NULL);
+  *same = mailbox != NULL;
+  for (guint i = 0; i < picked->len; i++)
+    {
+      guint32 uid = ((AccordStateMessage *) picked->pdata[i])->uid;
+      g_autoptr(GArray) found = NULL;
+      gboolean has = FALSE;
+
+      found = accord_imap_client_search_finish (self->client, _accord_sync_await (&searches[i]), NULL);
+      g_clear_object (&searches[i]);
+      for (guint j = 0; found != NULL && j < found->len; j++)
+        has |= g_array_index (found, guint32, j) == uid;
+      *same = *same && has;
+    }
+
+  if (!accord_imap_client_is_connected (self->client))
+    {
+      g_set_error (error, ACCORD_IMAP_ERROR, ACCORD_IMAP_ERROR_CLOSED,
+                   _("The connection to the server was lost."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Without LIST-STATUS, the UIDVALIDITY of the folders new on the server, for
  * _renamed_there(): one STATUS each, all sent at once. */
 static gboolean
@@ -244,23 +319,31 @@ _sync_one_rename (AccordImapSync  *self,
       gboolean there = g_hash_table_contains (views->remote, folder->name);
       gboolean here = _is_here (views, folder->name);
       g_autofree char *to = NULL;
+      g_autofree char *payload = NULL;
       const AccordImapFolder *target;
+      gint64 intent = 0;
+      gboolean ok;
 
       if (there && here)
         continue;
       if (!there && !_fill_status (self, views, cancellable, error))
         return FALSE;
 
-      if (!there && !here)
+      if (!there)
         {
-          /* Renamed on both sides, only the record left to do. */
-          to = g_strdup (_renamed_there (views, folder, TRUE));
-        }
-      else if (!there)
-        {
-          /* Renamed on the server: rename the folder here. */
-          to = g_strdup (_renamed_there (views, folder, FALSE));
-          if (to != NULL && !accord_maildir_rename_folder (self->maildir, folder->name, to, cancellable, error))
+          /* Renamed on the server, and here too (only the record left to do), or not:
+           * then the folder here is renamed. */
+          const char *candidate = _renamed_there (views, folder, here ? FALSE : TRUE);
+          gboolean same = FALSE;
+
+          if (candidate != NULL &&
+              !_holds_same_messages (self, folder, g_hash_table_lookup (views->remote, candidate), &same,
+                                     cancellable, error))
+            return FALSE;
+          if (!same)
+            continue;
+          to = g_strdup (candidate);
+          if (here && !accord_maildir_rename_folder (self->maildir, folder->name, to, cancellable, error))
             return FALSE;
         }
       else
@@ -282,6 +365,12 @@ _sync_one_rename (AccordImapSync  *self,
 
           from = g_strdup (((AccordImapFolder *) g_hash_table_lookup (views->remote, folder->name))->name);
           server = _server_name (views, to);
+          /* Journalled: a kill after RENAME and before the record is finished by
+           * _finish_renames(), whatever the server did to the UIDVALIDITY. */
+          payload = g_strdup_printf ("%s\t%s", folder->name, to);
+          intent = accord_sync_state_add_intent (self->state, "rename", folder->id, payload, error);
+          if (intent == 0)
+            return FALSE;
           accord_imap_client_rename_async (self->client, from, server, cancellable,
                                            _accord_sync_store_result_cb, &done);
           if (!accord_imap_client_rename_finish (self->client, _accord_sync_await (&done), error))
@@ -293,13 +382,60 @@ _sync_one_rename (AccordImapSync  *self,
         continue;
 
       target = g_hash_table_lookup (views->remote, to);
-      if (!accord_sync_state_rename_folder (self->state, folder->id, to,
-                                            target != NULL ? target->raw_name : NULL, error))
+      if (!accord_sync_state_begin (self->state, error))
+        return FALSE;
+      ok = accord_sync_state_rename_folder (self->state, folder->id, to,
+                                            target != NULL ? target->raw_name : NULL, error) &&
+           (intent == 0 || accord_sync_state_remove_intent (self->state, intent, error));
+      if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
         return FALSE;
       g_debug ("Folder “%s” renamed “%s”", folder->name, to);
       self->stats.folders_renamed++;
       *renamed = TRUE;
       return TRUE;
+    }
+
+  return TRUE;
+}
+
+/* RENAMEs journalled by an earlier run that was killed before recording them: done on
+ * the server (the old name gone, the new one there), the record follows; not done,
+ * the journal entry goes and the rename is found again. */
+static gboolean
+_finish_renames (AccordImapSync  *self,
+                 const Views     *views,
+                 gboolean        *renamed,
+                 GError         **error)
+{
+  g_autoptr(GPtrArray) intents = accord_sync_state_list_intents (self->state, error);
+
+  if (intents == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < intents->len; i++)
+    {
+      AccordStateIntent *intent = g_ptr_array_index (intents, i);
+      g_auto(GStrv) names = NULL;
+      const AccordImapFolder *target;
+      gboolean ok = TRUE;
+
+      if (!g_str_equal (intent->kind, "rename"))
+        continue;
+      names = g_strsplit (intent->payload ? intent->payload : "", "\t", 2);
+      target = names[0] != NULL && names[1] != NULL ? g_hash_table_lookup (views->remote, names[1]) : NULL;
+
+      if (!accord_sync_state_begin (self->state, error))
+        return FALSE;
+      if (target != NULL && !g_hash_table_contains (views->remote, names[0]))
+        {
+          ok = accord_sync_state_rename_folder (self->state, intent->folder_id, names[1], target->raw_name,
+                                                error);
+          self->stats.folders_renamed++;
+          *renamed = TRUE;
+        }
+      ok = ok && accord_sync_state_remove_intent (self->state, intent->id, error);
+      if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+        return FALSE;
     }
 
   return TRUE;
@@ -344,6 +480,11 @@ _accord_imap_sync_reconcile_folders (AccordImapSync  *self,
       relist = FALSE;
       if (round > views.known->len)
         break;
+      renamed = FALSE;
+      if (round == 0 && !_finish_renames (self, &views, &renamed, error))
+        return FALSE;
+      if (renamed)
+        continue;
       if (!_sync_one_rename (self, &views, &renamed, &relist, cancellable, error))
         return FALSE;
     }
