@@ -525,6 +525,39 @@ test_retr_byte_exact (void)
   g_assert_true (_seeded_exists (name));
 }
 
+/* A message is data, not protocol text: a line of 200 KiB, a NUL byte and a line
+ * that starts with a dot come down as they are. */
+static void
+test_retr_long_lines_and_nul (void)
+{
+  g_autoptr(AccordPop3Client) client = NULL;
+  g_autoptr(GBytes) message = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new ("From: a@example.test\r\nTo: b@example.test\r\n"
+                                          "Message-ID: <long-lines@example.test>\r\n"
+                                          "Subject: long lines\r\n\r\n");
+  g_autofree char *name = NULL;
+  guint number;
+
+  REQUIRE_DOVECOT ();
+
+  for (guint i = 0; i < 200 * 1024; i++)
+    g_string_append_c (text, (char) ('a' + i % 26));
+  g_string_append (text, "\r\nbefore");
+  g_string_append_len (text, "\0", 1);
+  g_string_append (text, "after\r\n.starts with a dot\r\nend\r\n");
+
+  name = _seed (text->str, text->len);
+  client = _connect_and_login ();
+  number = _find (client, "<long-lines@example.test>");
+  g_assert_cmpuint (number, >, 0);
+
+  message = _retr (client, number, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (message, NULL), g_bytes_get_size (message), text->str, text->len);
+  _quit (client);
+}
+
 static void
 test_retr_pipelined (void)
 {
@@ -951,6 +984,7 @@ main (int   argc,
   g_test_add_func ("/pop3-client/login/wrong-password", test_login_wrong_password);
   g_test_add_func ("/pop3-client/retr/byte-exact", test_retr_byte_exact);
   g_test_add_func ("/pop3-client/retr/pipelined", test_retr_pipelined);
+  g_test_add_func ("/pop3-client/retr/long-lines-and-nul", test_retr_long_lines_and_nul);
   g_test_add_func ("/pop3-client/retr/missing", test_retr_missing);
   g_test_add_func ("/pop3-client/retr/too-large", test_retr_too_large);
   g_test_add_func ("/pop3-client/retr/cancel", test_cancel);

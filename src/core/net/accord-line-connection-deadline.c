@@ -54,6 +54,22 @@ _accord_deadline_new (GCancellable *outer,
   return deadline;
 }
 
+/* Gives the operation @seconds more from now, as long as data keeps coming. */
+void
+_accord_deadline_extend (Deadline *deadline,
+                         guint     seconds)
+{
+  if (deadline->timer == NULL)
+    return;
+
+  g_source_destroy (deadline->timer);
+  g_source_unref (deadline->timer);
+  deadline->timer = g_timeout_source_new (seconds * 1000);
+  g_source_set_static_name (deadline->timer, "[accord] line connection deadline");
+  g_source_set_callback (deadline->timer, _on_deadline_cb, deadline, NULL);
+  g_source_attach (deadline->timer, g_main_context_get_thread_default ());
+}
+
 void
 _accord_deadline_free (Deadline *deadline)
 {

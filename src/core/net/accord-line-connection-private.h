@@ -32,6 +32,8 @@ typedef struct
 Deadline *_accord_deadline_new                   (GCancellable *outer,
                                                   guint         seconds);
 void      _accord_deadline_free                  (Deadline     *deadline);
+void      _accord_deadline_extend                (Deadline     *deadline,
+                                                  guint         seconds);
 GError   *_accord_line_connection_explain_error  (const char   *host,
                                                   guint16       port,
                                                   guint         timeout,

@@ -438,6 +438,198 @@ accord_line_connection_read_line_finish (AccordLineConnection  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* --- reading dot-terminated data ---------------------------------------------------- */
+
+typedef struct
+{
+  Deadline   *deadline;
+  GByteArray *data;
+  gsize       max_size;
+} DottedRead;
+
+static void
+_dotted_read_free (DottedRead *read)
+{
+  g_clear_pointer (&read->deadline, _accord_deadline_free);
+  g_clear_pointer (&read->data, g_byte_array_unref);
+  g_free (read);
+}
+
+/* Moves the complete lines read so far into @read->data, dot-unstuffed and ended by
+ * CRLF, up to the line that is a single dot. Lines may be of any length and hold any
+ * byte: this is a message, not the protocol's own text. Returns whether the data is
+ * complete, or failed (@error set). */
+static gboolean
+_take_dotted (AccordLineConnection  *self,
+              DottedRead            *read,
+              GError               **error)
+{
+  gsize start = 0;
+  gboolean done = FALSE;
+  gboolean too_large = FALSE;
+
+  while (!done)
+    {
+      const guint8 *line = self->inbuf->data + start;
+      const guint8 *newline = memchr (line, '\n', self->inbuf->len - start);
+      gsize len;
+
+      if (newline == NULL)
+        break;
+      start = newline - self->inbuf->data + 1;
+      len = newline - line;
+      if (len > 0 && line[len - 1] == '\r')
+        len--;
+
+      if (len == 1 && line[0] == '.')
+        {
+          done = TRUE;
+          break;
+        }
+      if (len > 0 && line[0] == '.')
+        {
+          line++;
+          len--;
+        }
+      if (read->data->len + len + 2 > read->max_size)
+        {
+          too_large = TRUE;
+          break;
+        }
+      g_byte_array_append (read->data, line, len);
+      g_byte_array_append (read->data, (const guint8 *) "\r\n", 2);
+    }
+  g_byte_array_remove_range (self->inbuf, 0, start);
+
+  if (too_large || (!done && read->data->len + self->inbuf->len > read->max_size))
+    {
+      g_autofree char *limit = g_format_size (read->max_size);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   _("%s:%u sent more than %s at once."), self->host, self->port, limit);
+      return TRUE;
+    }
+
+  return done;
+}
+
+static void _read_dotted_more (GTask *task);
+
+static void
+_read_dotted_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AccordLineConnection *self = g_task_get_source_object (task);
+  DottedRead *read = g_task_get_task_data (task);
+  GError *error = NULL;
+  gssize n;
+
+  n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+  if (n <= 0)
+    {
+      self->reading = FALSE;
+      if (n < 0)
+        g_task_return_error (task, _explain (self, read->deadline, OP_READ, error));
+      else
+        g_task_return_new_error (task, ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_CONNECT,
+                                 _("%s:%u closed the connection unexpectedly."),
+                                 self->host, self->port);
+      return;
+    }
+
+  g_byte_array_append (self->inbuf, self->readbuf, n);
+  self->received = TRUE;
+  _accord_deadline_extend (read->deadline, self->timeout);
+
+  if (_take_dotted (self, read, &error))
+    {
+      self->reading = FALSE;
+      if (error != NULL)
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, g_steal_pointer (&read->data), (GDestroyNotify) g_byte_array_unref);
+      return;
+    }
+
+  _read_dotted_more (g_steal_pointer (&task));
+}
+
+static void
+_read_dotted_more (GTask *task)
+{
+  AccordLineConnection *self = g_task_get_source_object (task);
+  DottedRead *read = g_task_get_task_data (task);
+
+  g_input_stream_read_async (g_io_stream_get_input_stream (self->stream),
+                             self->readbuf, sizeof self->readbuf,
+                             G_PRIORITY_DEFAULT, read->deadline->cancellable,
+                             _read_dotted_cb, task);
+}
+
+/**
+ * accord_line_connection_read_dotted_async:
+ * @max_size: the most the data may hold; more fails with %G_IO_ERROR_MESSAGE_TOO_LARGE
+ *
+ * Reads data ended by a line holding a single dot, as POP3 and SMTP frame messages
+ * (RFC 1939 §3, RFC 5321 §4.5.2): the lines come back dot-unstuffed and ended by CRLF,
+ * without the final dot. Unlike lines, the data may hold long lines and any byte. The
+ * timeout runs from the last data received, not from the start.
+ */
+void
+accord_line_connection_read_dotted_async (AccordLineConnection *self,
+                                          gsize                 max_size,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  DottedRead *read;
+  GError *error = NULL;
+
+  g_return_if_fail (ACCORD_IS_LINE_CONNECTION (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (!self->reading);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, accord_line_connection_read_dotted_async);
+
+  read = g_new0 (DottedRead, 1);
+  read->data = g_byte_array_new ();
+  read->max_size = max_size;
+  g_task_set_task_data (task, read, (GDestroyNotify) _dotted_read_free);
+
+  if (_take_dotted (self, read, &error))
+    {
+      if (error != NULL)
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, g_steal_pointer (&read->data), (GDestroyNotify) g_byte_array_unref);
+      return;
+    }
+
+  self->reading = TRUE;
+  read->deadline = _accord_deadline_new (cancellable, self->timeout);
+  _read_dotted_more (g_steal_pointer (&task));
+}
+
+/**
+ * accord_line_connection_read_dotted_finish:
+ *
+ * Returns: (transfer full): the data
+ */
+GByteArray *
+accord_line_connection_read_dotted_finish (AccordLineConnection  *self,
+                                           GAsyncResult          *result,
+                                           GError               **error)
+{
+  g_return_val_if_fail (ACCORD_IS_LINE_CONNECTION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* --- writing lines ------------------------------------------------------------------ */
 
 typedef struct

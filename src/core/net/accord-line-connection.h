@@ -42,6 +42,16 @@ char                 *accord_line_connection_read_line_finish
                                                              (AccordLineConnection  *self,
                                                               GAsyncResult          *result,
                                                               GError               **error);
+void                  accord_line_connection_read_dotted_async
+                                                             (AccordLineConnection  *self,
+                                                              gsize                  max_size,
+                                                              GCancellable          *cancellable,
+                                                              GAsyncReadyCallback    callback,
+                                                              gpointer               user_data);
+GByteArray           *accord_line_connection_read_dotted_finish
+                                                             (AccordLineConnection  *self,
+                                                              GAsyncResult          *result,
+                                                              GError               **error);
 void                  accord_line_connection_write_line_async
                                                              (AccordLineConnection  *self,
                                                               const char            *line,

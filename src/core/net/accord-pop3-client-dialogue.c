@@ -148,55 +148,84 @@ typedef enum
   ANSWER_BROKEN,
 } AnswerState;
 
+/* The status line of an answer; a multi-line answer's lines follow, read as one by
+ * _pop3_read_data_cb(). */
 static AnswerState
 _pop3_take_line (AccordPop3Client  *self,
                  Pop3Command       *cmd,
                  const char        *line,
                  GError           **error)
 {
-  const char *data;
-  gsize len;
-
-  if (cmd->status == NULL)
+  if (_accord_pop3_is_ok (line))
     {
-      if (_accord_pop3_is_ok (line))
-        {
-          cmd->status = g_strdup (line);
-          if (!(cmd->flags & CMD_MULTILINE))
-            return ANSWER_COMPLETE;
-          cmd->data = g_byte_array_new ();
-          return ANSWER_INCOMPLETE;
-        }
-      if (_accord_pop3_is_err (line) || ((cmd->flags & CMD_SASL) && line[0] == '+'))
-        {
-          cmd->status = g_strdup (line);
-          return ANSWER_COMPLETE;
-        }
-
-      *error = _accord_pop3_protocol_error (self, line);
-      return ANSWER_BROKEN;
+      cmd->status = g_strdup (line);
+      if (!(cmd->flags & CMD_MULTILINE))
+        return ANSWER_COMPLETE;
+      cmd->data = g_byte_array_new ();
+      return ANSWER_INCOMPLETE;
+    }
+  if (_accord_pop3_is_err (line) || ((cmd->flags & CMD_SASL) && line[0] == '+'))
+    {
+      cmd->status = g_strdup (line);
+      return ANSWER_COMPLETE;
     }
 
-  if (strcmp (line, ".") == 0)
-    return ANSWER_COMPLETE;
+  *error = _accord_pop3_protocol_error (self, line);
+  return ANSWER_BROKEN;
+}
 
-  data = line[0] == '.' ? line + 1 : line;
-  len = strlen (data);
-  if (cmd->data->len + len + 2 > self->max_message_size)
+static void
+_pop3_complete (AccordPop3Client *self,
+                Pop3Command      *cmd)
+{
+  g_queue_pop_head (&self->sent);
+  cmd->handler (self, cmd->task, cmd);
+  _pop3_command_free (cmd);
+}
+
+/* The lines of a multi-line answer (a message, a listing), read as one: a message may
+ * hold lines of any length and any byte. */
+static void
+_pop3_read_data_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(AccordPop3Client) self = user_data;
+  GByteArray *data;
+  GError *error = NULL;
+  Pop3Command *cmd;
+
+  self->reading = FALSE;
+  data = accord_line_connection_read_dotted_finish (self->conn, result, &error);
+  if (self->closed != NULL)
     {
-      g_autofree char *limit = g_format_size (self->max_message_size);
-
-      *error = g_error_new (ACCORD_POP3_ERROR, ACCORD_POP3_ERROR_TOO_LARGE,
-                            _("The answer of %s:%u to %s is larger than %s, the most "
-                              "Accord downloads."),
-                            self->host, self->port, cmd->line, limit);
-      return ANSWER_BROKEN;
+      g_clear_pointer (&data, g_byte_array_unref);
+      g_clear_error (&error);
+      _pop3_close_connection (self);
+      return;
     }
 
-  g_byte_array_append (cmd->data, (const guint8 *) data, len);
-  g_byte_array_append (cmd->data, (const guint8 *) "\r\n", 2);
+  cmd = g_queue_peek_head (&self->sent);
+  if (data == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        {
+          g_autofree char *limit = g_format_size (self->max_message_size);
 
-  return ANSWER_INCOMPLETE;
+          g_clear_error (&error);
+          error = g_error_new (ACCORD_POP3_ERROR, ACCORD_POP3_ERROR_TOO_LARGE,
+                               _("The answer of %s:%u to %s is larger than %s, the most "
+                                 "Accord downloads."),
+                               self->host, self->port, cmd->line, limit);
+        }
+      _pop3_close_with_error (self, cmd, error);
+      return;
+    }
+
+  g_clear_pointer (&cmd->data, g_byte_array_unref);
+  cmd->data = data;
+  _pop3_complete (self, cmd);
+  _pop3_pump (self);
 }
 
 static void
@@ -231,9 +260,7 @@ _pop3_read_cb (GObject      *object,
       break;
 
     case ANSWER_COMPLETE:
-      g_queue_pop_head (&self->sent);
-      cmd->handler (self, cmd->task, cmd);
-      _pop3_command_free (cmd);
+      _pop3_complete (self, cmd);
       break;
 
     case ANSWER_BROKEN:
@@ -337,8 +364,13 @@ _pop3_pump (AccordPop3Client *self)
   if (!self->reading && head != NULL && head->written)
     {
       self->reading = TRUE;
-      accord_line_connection_read_line_async (self->conn, g_task_get_cancellable (head->task),
-                                              _pop3_read_cb, g_object_ref (self));
+      if (head->data != NULL)
+        accord_line_connection_read_dotted_async (self->conn, self->max_message_size,
+                                                  g_task_get_cancellable (head->task),
+                                                  _pop3_read_data_cb, g_object_ref (self));
+      else
+        accord_line_connection_read_line_async (self->conn, g_task_get_cancellable (head->task),
+                                                _pop3_read_cb, g_object_ref (self));
     }
 }
 
