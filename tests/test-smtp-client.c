@@ -469,6 +469,40 @@ test_send_dot_stuffing (void)
                    ".\r\n");
 }
 
+/* A message of a megabyte goes out in pieces, its dot lines stuffed wherever the
+ * pieces are cut, and arrives whole. */
+static void
+test_send_large (void)
+{
+  g_autoptr(AccordSmtpClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *id = _unique_id ("large");
+  g_autofree char *base = NULL;
+  g_autofree char *arrived = NULL;
+  const char * const recipients[] = { "bob@example.test", NULL };
+
+  REQUIRE_DOVECOT ();
+
+  g_string_append_printf (text, "From: %s\r\nTo: bob@example.test\r\nSubject: Large\r\n"
+                                "Message-ID: %s\r\n\r\n", g_getenv ("ACCORD_TEST_EMAIL"), id);
+  for (guint i = 0; body->len < 1024 * 1024; i++)
+    g_string_append_printf (body, i % 7 == 0 ? ".line %u, dotted, of a long message\r\n"
+                                             : "line %u of a long message, to make it long\r\n", i);
+  g_string_append (text, body->str);
+
+  client = _connect_and_login ();
+  _send (client, g_getenv ("ACCORD_TEST_EMAIL"), recipients, text->str, &error);
+  g_assert_no_error (error);
+  _quit (client);
+
+  base = _sink_find (id, TRUE);
+  g_assert_nonnull (base);
+  arrived = _sink_message (base);
+  g_assert_cmpstr (_body (arrived), ==, body->str);
+}
+
 static void
 test_send_refused_recipient (void)
 {
@@ -1185,6 +1219,7 @@ main (int   argc,
   g_test_add_func ("/smtp-client/login/wrong-password", test_login_wrong_password);
   g_test_add_func ("/smtp-client/send/bcc", test_send_bcc);
   g_test_add_func ("/smtp-client/send/dot-stuffing", test_send_dot_stuffing);
+  g_test_add_func ("/smtp-client/send/large", test_send_large);
   g_test_add_func ("/smtp-client/send/refused-recipient", test_send_refused_recipient);
   g_test_add_func ("/smtp-client/send/without-login", test_send_without_login);
   g_test_add_func ("/smtp-client/fake/no-starttls", test_fake_no_starttls);

@@ -706,6 +706,59 @@ accord_line_connection_write_line_async (AccordLineConnection *self,
                                    _write_cb, g_steal_pointer (&task));
 }
 
+/**
+ * accord_line_connection_write_data_async:
+ * @data: (array length=len): bytes to write as they are, such as a piece of a message
+ * @log_as: what the debug log says instead of the data
+ *
+ * Writes @data, which the caller has put in the protocol's form (line ends, dot
+ * stuffing); the data may hold any byte.
+ */
+void
+accord_line_connection_write_data_async (AccordLineConnection *self,
+                                         const guint8         *data,
+                                         gsize                 len,
+                                         const char           *log_as,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteData *pending;
+
+  g_return_if_fail (ACCORD_IS_LINE_CONNECTION (self));
+  g_return_if_fail (data != NULL || len == 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, accord_line_connection_write_data_async);
+
+  g_debug ("%s:%u C: %s (%" G_GSIZE_FORMAT " bytes)", self->host, self->port,
+           log_as != NULL ? log_as : "data", len);
+
+  pending = g_new0 (WriteData, 1);
+  pending->deadline = _accord_deadline_new (cancellable, self->timeout);
+  pending->data = g_memdup2 (data, len);
+  pending->len = len;
+  g_task_set_task_data (task, pending, (GDestroyNotify) _write_data_free);
+
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (self->stream),
+                                   pending->data, pending->len, G_PRIORITY_DEFAULT,
+                                   pending->deadline->cancellable,
+                                   _write_cb, g_steal_pointer (&task));
+}
+
+gboolean
+accord_line_connection_write_data_finish (AccordLineConnection  *self,
+                                          GAsyncResult          *result,
+                                          GError               **error)
+{
+  g_return_val_if_fail (ACCORD_IS_LINE_CONNECTION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 gboolean
 accord_line_connection_write_line_finish (AccordLineConnection  *self,
                                           GAsyncResult          *result,

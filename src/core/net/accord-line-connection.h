@@ -59,7 +59,19 @@ void                  accord_line_connection_write_line_async
                                                               GCancellable          *cancellable,
                                                               GAsyncReadyCallback    callback,
                                                               gpointer               user_data);
+void                  accord_line_connection_write_data_async
+                                                             (AccordLineConnection  *self,
+                                                              const guint8          *data,
+                                                              gsize                  len,
+                                                              const char            *log_as,
+                                                              GCancellable          *cancellable,
+                                                              GAsyncReadyCallback    callback,
+                                                              gpointer               user_data);
 gboolean              accord_line_connection_write_line_finish
+                                                             (AccordLineConnection  *self,
+                                                              GAsyncResult          *result,
+                                                              GError               **error);
+gboolean              accord_line_connection_write_data_finish
                                                              (AccordLineConnection  *self,
                                                               GAsyncResult          *result,
                                                               GError               **error);

@@ -21,7 +21,8 @@ typedef struct
   char       **recipients;
   guint        n_recipients;
   GBytes      *message;
-  gsize        offset;         /* of the next line to write */
+  gsize        offset;         /* of the next byte to write */
+  gboolean     line_start;     /* the next byte starts a line */
 
   SmtpCommand *mail_reply;     /* copies of what was refused */
   guint        n_replies;
@@ -163,20 +164,23 @@ _send_done_cb (AccordSmtpClient *self,
                                                       text));
 }
 
-static void _send_next_line (AccordSmtpClient *self,
-                             GTask            *task);
+/* Pieces of the message written at once. */
+#define CHUNK_SIZE (256 * 1024)
+
+static void _send_next_chunk (AccordSmtpClient *self,
+                              GTask            *task);
 
 static void
-_send_line_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+_send_chunk_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   AccordSmtpClient *self = g_task_get_source_object (task);
   GError *error = NULL;
 
   self->write_pending = FALSE;
-  if (!accord_line_connection_write_line_finish (self->conn, result, &error))
+  if (!accord_line_connection_write_data_finish (self->conn, result, &error))
     {
       if (self->closed == NULL)
         {
@@ -188,47 +192,53 @@ _send_line_cb (GObject      *object,
       return;
     }
 
-  _send_next_line (self, task);
+  _send_next_chunk (self, task);
 }
 
-/* Writes the message a line at a time: each line end (CRLF, bare LF or bare CR) goes out
- * as CRLF, and a line that starts with a dot gets another (RFC 5321 4.5.2). */
+/* Writes the message a piece at a time, in SMTP's form: each line end (CRLF, bare LF
+ * or bare CR) goes out as CRLF, a line that starts with a dot gets another
+ * (RFC 5321 §4.5.2), and the last line is ended; any other byte goes as it is. Then
+ * the dot that ends the data. */
 static void
-_send_next_line (AccordSmtpClient *self,
-                 GTask            *task)
+_send_next_chunk (AccordSmtpClient *self,
+                  GTask            *task)
 {
   SendData *data = g_task_get_task_data (task);
   gsize len;
   const char *message = g_bytes_get_data (data->message, &len);
-  const char *start = message + data->offset;
-  const char *p = start;
-  const char *end = message + len;
-  g_autofree char *line = NULL;
+  g_autoptr(GByteArray) out = NULL;
 
-  if (start >= end)
+  if (data->offset >= len)
     {
       _accord_smtp_send (self, task, ".", NULL, FALSE, _send_done_cb);
       return;
     }
 
-  while (p < end && *p != '\r' && *p != '\n')
-    p++;
+  out = g_byte_array_sized_new (CHUNK_SIZE + 8);
+  while (data->offset < len && out->len < CHUNK_SIZE)
+    {
+      char c = message[data->offset++];
 
-  if (*start == '.')
-    line = g_strdup_printf (".%.*s", (int) (p - start), start);
-  else
-    line = g_strndup (start, p - start);
-
-  if (p < end && *p == '\r' && p + 1 < end && p[1] == '\n')
-    p++;
-  if (p < end)
-    p++;
-  data->offset = p - message;
+      if (c == '\r' || c == '\n')
+        {
+          if (c == '\r' && data->offset < len && message[data->offset] == '\n')
+            data->offset++;
+          g_byte_array_append (out, (const guint8 *) "\r\n", 2);
+          data->line_start = TRUE;
+          continue;
+        }
+      if (data->line_start && c == '.')
+        g_byte_array_append (out, (const guint8 *) ".", 1);
+      g_byte_array_append (out, (const guint8 *) &c, 1);
+      data->line_start = FALSE;
+    }
+  if (data->offset >= len && !data->line_start)
+    g_byte_array_append (out, (const guint8 *) "\r\n", 2);
 
   self->write_pending = TRUE;
-  accord_line_connection_write_line_async (self->conn, line, "<line of the message>",
+  accord_line_connection_write_data_async (self->conn, out->data, out->len, "<part of the message>",
                                            g_task_get_cancellable (task),
-                                           _send_line_cb, g_object_ref (task));
+                                           _send_chunk_cb, g_object_ref (task));
 }
 
 static void
@@ -240,7 +250,8 @@ _send_data_cb (AccordSmtpClient *self,
 
   if (cmd->code == 354)
     {
-      _send_next_line (self, task);
+      ((SendData *) g_task_get_task_data (task))->line_start = TRUE;
+      _send_next_chunk (self, task);
       return;
     }
 
