@@ -326,8 +326,54 @@ _take_line (AccordLineConnection  *self,
   return TRUE;
 }
 
+/* One read of the connection: what has come in is handed to @take until it says the
+ * answer is complete (or failed); meanwhile more is read, under the deadline. */
+typedef gboolean (*TakeFunc) (AccordLineConnection  *self,
+                              gpointer               state,
+                              gpointer              *result,
+                              GDestroyNotify        *result_free,
+                              GError               **error);
+
+typedef struct
+{
+  Deadline       *deadline;
+  TakeFunc        take;
+  gpointer        state;
+  GDestroyNotify  state_free;
+  gboolean        extend;    /* the deadline runs from the last data received */
+} Reading;
+
 static void
-_read_more (GTask *task);
+_reading_free (Reading *reading)
+{
+  g_clear_pointer (&reading->deadline, _accord_deadline_free);
+  if (reading->state_free != NULL)
+    reading->state_free (reading->state);
+  g_free (reading);
+}
+
+/* Whether @task is done with what is in already. */
+static gboolean
+_reading_take (AccordLineConnection *self,
+               GTask                *task,
+               Reading              *reading)
+{
+  gpointer result = NULL;
+  GDestroyNotify result_free = NULL;
+  GError *error = NULL;
+
+  if (!reading->take (self, reading->state, &result, &result_free, &error))
+    return FALSE;
+
+  self->reading = FALSE;
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, result_free);
+  return TRUE;
+}
+
+static void _read_more (GTask *task);
 
 static void
 _read_cb (GObject      *object,
@@ -336,16 +382,15 @@ _read_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   AccordLineConnection *self = g_task_get_source_object (task);
-  Deadline *deadline = g_task_get_task_data (task);
+  Reading *reading = g_task_get_task_data (task);
   GError *error = NULL;
-  char *line = NULL;
   gssize n;
 
   n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
   if (n < 0)
     {
       self->reading = FALSE;
-      g_task_return_error (task, _explain (self, deadline, OP_READ, error));
+      g_task_return_error (task, _explain (self, reading->deadline, OP_READ, error));
       return;
     }
   if (n == 0)
@@ -359,30 +404,64 @@ _read_cb (GObject      *object,
 
   g_byte_array_append (self->inbuf, self->readbuf, n);
   self->received = TRUE;
+  if (reading->extend)
+    _accord_deadline_extend (reading->deadline, self->timeout);
 
-  if (_take_line (self, &line, &error))
-    {
-      self->reading = FALSE;
-      if (error != NULL)
-        g_task_return_error (task, error);
-      else
-        g_task_return_pointer (task, line, g_free);
-      return;
-    }
-
-  _read_more (g_steal_pointer (&task));
+  if (!_reading_take (self, task, reading))
+    _read_more (g_steal_pointer (&task));
 }
 
 static void
 _read_more (GTask *task)
 {
   AccordLineConnection *self = g_task_get_source_object (task);
-  Deadline *deadline = g_task_get_task_data (task);
+  Reading *reading = g_task_get_task_data (task);
 
   g_input_stream_read_async (g_io_stream_get_input_stream (self->stream),
                              self->readbuf, sizeof self->readbuf,
-                             G_PRIORITY_DEFAULT, deadline->cancellable,
+                             G_PRIORITY_DEFAULT, reading->deadline->cancellable,
                              _read_cb, task);
+}
+
+/* Starts a read: what is in already may do; else the connection is read. */
+static void
+_read_async (AccordLineConnection *self,
+             GTask                *task,
+             TakeFunc              take,
+             gpointer              state,
+             GDestroyNotify        state_free,
+             gboolean              extend)
+{
+  Reading *reading = g_new0 (Reading, 1);
+
+  reading->take = take;
+  reading->state = state;
+  reading->state_free = state_free;
+  reading->extend = extend;
+  g_task_set_task_data (task, reading, (GDestroyNotify) _reading_free);
+
+  self->reading = TRUE;
+  if (_reading_take (self, task, reading))
+    return;
+
+  reading->deadline = _accord_deadline_new (g_task_get_cancellable (task), self->timeout);
+  _read_more (g_object_ref (task));
+}
+
+static gboolean
+_take_line_cb (AccordLineConnection  *self,
+               gpointer               state,
+               gpointer              *result,
+               GDestroyNotify        *result_free,
+               GError               **error)
+{
+  char *line = NULL;
+
+  if (!_take_line (self, &line, error))
+    return FALSE;
+  *result = line;
+  *result_free = g_free;
+  return TRUE;
 }
 
 /**
@@ -397,8 +476,6 @@ accord_line_connection_read_line_async (AccordLineConnection *self,
                                         gpointer              user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
-  char *line = NULL;
 
   g_return_if_fail (ACCORD_IS_LINE_CONNECTION (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
@@ -406,20 +483,7 @@ accord_line_connection_read_line_async (AccordLineConnection *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, accord_line_connection_read_line_async);
-
-  if (_take_line (self, &line, &error))
-    {
-      if (error != NULL)
-        g_task_return_error (task, error);
-      else
-        g_task_return_pointer (task, line, g_free);
-      return;
-    }
-
-  self->reading = TRUE;
-  g_task_set_task_data (task, _accord_deadline_new (cancellable, self->timeout),
-                        (GDestroyNotify) _accord_deadline_free);
-  _read_more (g_steal_pointer (&task));
+  _read_async (self, task, _take_line_cb, NULL, NULL, FALSE);
 }
 
 /**
@@ -442,7 +506,6 @@ accord_line_connection_read_line_finish (AccordLineConnection  *self,
 
 typedef struct
 {
-  Deadline   *deadline;
   GByteArray *data;
   gsize       max_size;
 } DottedRead;
@@ -450,7 +513,6 @@ typedef struct
 static void
 _dotted_read_free (DottedRead *read)
 {
-  g_clear_pointer (&read->deadline, _accord_deadline_free);
   g_clear_pointer (&read->data, g_byte_array_unref);
   g_free (read);
 }
@@ -513,59 +575,23 @@ _take_dotted (AccordLineConnection  *self,
   return done;
 }
 
-static void _read_dotted_more (GTask *task);
-
-static void
-_read_dotted_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+static gboolean
+_take_dotted_cb (AccordLineConnection  *self,
+                 gpointer               state,
+                 gpointer              *result,
+                 GDestroyNotify        *result_free,
+                 GError               **error)
 {
-  g_autoptr(GTask) task = user_data;
-  AccordLineConnection *self = g_task_get_source_object (task);
-  DottedRead *read = g_task_get_task_data (task);
-  GError *error = NULL;
-  gssize n;
+  DottedRead *read = state;
 
-  n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
-  if (n <= 0)
+  if (!_take_dotted (self, read, error))
+    return FALSE;
+  if (*error == NULL)
     {
-      self->reading = FALSE;
-      if (n < 0)
-        g_task_return_error (task, _explain (self, read->deadline, OP_READ, error));
-      else
-        g_task_return_new_error (task, ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_CONNECT,
-                                 _("%s:%u closed the connection unexpectedly."),
-                                 self->host, self->port);
-      return;
+      *result = g_steal_pointer (&read->data);
+      *result_free = (GDestroyNotify) g_byte_array_unref;
     }
-
-  g_byte_array_append (self->inbuf, self->readbuf, n);
-  self->received = TRUE;
-  _accord_deadline_extend (read->deadline, self->timeout);
-
-  if (_take_dotted (self, read, &error))
-    {
-      self->reading = FALSE;
-      if (error != NULL)
-        g_task_return_error (task, error);
-      else
-        g_task_return_pointer (task, g_steal_pointer (&read->data), (GDestroyNotify) g_byte_array_unref);
-      return;
-    }
-
-  _read_dotted_more (g_steal_pointer (&task));
-}
-
-static void
-_read_dotted_more (GTask *task)
-{
-  AccordLineConnection *self = g_task_get_source_object (task);
-  DottedRead *read = g_task_get_task_data (task);
-
-  g_input_stream_read_async (g_io_stream_get_input_stream (self->stream),
-                             self->readbuf, sizeof self->readbuf,
-                             G_PRIORITY_DEFAULT, read->deadline->cancellable,
-                             _read_dotted_cb, task);
+  return TRUE;
 }
 
 /**
@@ -586,7 +612,6 @@ accord_line_connection_read_dotted_async (AccordLineConnection *self,
 {
   g_autoptr(GTask) task = NULL;
   DottedRead *read;
-  GError *error = NULL;
 
   g_return_if_fail (ACCORD_IS_LINE_CONNECTION (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
@@ -598,20 +623,7 @@ accord_line_connection_read_dotted_async (AccordLineConnection *self,
   read = g_new0 (DottedRead, 1);
   read->data = g_byte_array_new ();
   read->max_size = max_size;
-  g_task_set_task_data (task, read, (GDestroyNotify) _dotted_read_free);
-
-  if (_take_dotted (self, read, &error))
-    {
-      if (error != NULL)
-        g_task_return_error (task, error);
-      else
-        g_task_return_pointer (task, g_steal_pointer (&read->data), (GDestroyNotify) g_byte_array_unref);
-      return;
-    }
-
-  self->reading = TRUE;
-  read->deadline = _accord_deadline_new (cancellable, self->timeout);
-  _read_dotted_more (g_steal_pointer (&task));
+  _read_async (self, task, _take_dotted_cb, read, (GDestroyNotify) _dotted_read_free, TRUE);
 }
 
 /**
