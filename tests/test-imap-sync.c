@@ -699,6 +699,24 @@ test_upload_without_message_id (Fixture       *f,
     g_assert_cmpstr (id, ==, "<folded@example.test>");
     g_assert_null (nothing);
   }
+  {
+    /* Folded with bare line ends; and what cannot go into a search is no Message-ID. */
+    static const char *cases[][2] = {
+      { "Message-ID:\n <lf@example.test>\nSubject: x\n\nbody\n", "<lf@example.test>" },
+      { "Message-ID: <broken\r\n in-two@example.test>\r\n\r\nbody\r\n", NULL },
+      { "Message-ID: <\"quoted\"@example.test>\r\n\r\nbody\r\n", NULL },
+      { "Message-ID: <8bit-\xc3\xa9@example.test>\r\n\r\nbody\r\n", NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(GBytes) bytes = g_bytes_new_static (cases[i][0], strlen (cases[i][0]));
+        g_autofree char *found = _accord_imap_sync_message_id (bytes);
+
+        g_assert_cmpstr (found, ==, cases[i][1]);
+        g_assert_true (_accord_imap_sync_has_message_id_field (bytes));
+      }
+  }
 }
 
 static void
@@ -798,12 +816,15 @@ _sync_with_threshold (Fixture         *f,
   return accord_imap_sync_get_stats (*keep);
 }
 
-/* Answers the one open question, of @kind; or checks there is none when @kind is NULL. */
-static void
+/* Answers the one open question, of @kind, and returns its number; or checks there is
+ * none when @kind is NULL. */
+static gint64
 _answer (Fixture    *f,
          const char *kind,
          gboolean    yes)
 {
+  gint64 id = 0;
+
   g_autofree char *path = g_build_filename (f->dir, "state.sqlite", NULL);
   g_autoptr(AccordSyncState) state = NULL;
   g_autoptr(GPtrArray) decisions = NULL;
@@ -827,8 +848,10 @@ _answer (Fixture    *f,
       g_assert_null (decision->answer);
       accord_sync_state_answer_decision (state, decision->id, yes, &error);
       g_assert_no_error (error);
+      id = decision->id;
     }
   accord_sync_state_close (state);
+  return id;
 }
 
 static void
@@ -867,6 +890,7 @@ test_deletion_answers (Fixture       *f,
   g_autoptr(AccordImapSync) held_there = NULL;
   g_autoptr(AccordImapSync) under = NULL;
   const AccordImapSyncStats *stats;
+  gint64 first_yes;
 
   _seed (f, 40);
   _sync (f, &first);
@@ -911,11 +935,12 @@ test_deletion_answers (Fixture       *f,
   stats = _sync_with_threshold (f, 5, &held_six);
   g_assert_cmpuint (stats->held_deletions, ==, 6);
   _delete_here (f, 3);
-  _answer (f, "delete-there", TRUE);
+  first_yes = _answer (f, "delete-there", TRUE);
   stats = _sync_with_threshold (f, 5, &held_nine);
   g_assert_cmpuint (stats->held_deletions, ==, 9);
   g_assert_cmpuint (stats->deleted_there, ==, 0);
-  _answer (f, "delete-there", TRUE);
+  /* Asked anew, under a new number: a yes typed for the old one cannot land on it. */
+  g_assert_cmpint (_answer (f, "delete-there", TRUE), !=, first_yes);
   stats = _sync_with_threshold (f, 5, &deleted_nine);
   g_assert_cmpuint (stats->deleted_there, ==, 9);
   _assert_same (f);

@@ -653,6 +653,57 @@ _assert_refused (const char *path,
   g_assert_cmpmem (before, before_length, after, after_length);
 }
 
+/* A database of an earlier version is brought up to date, keeping what it holds:
+ * here one at version 2, before questions had answers and counts. */
+static void
+test_migrate (void)
+{
+  g_autofree char *dir = accord_test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "state.sqlite", NULL);
+  g_autoptr(AccordSyncState) state = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = NULL;
+  sqlite3 *db = NULL;
+  gint64 id;
+
+  state = accord_sync_state_open (path, NULL, &error);
+  g_assert_no_error (error);
+  accord_sync_state_add_decision (state, "delete-here", 0, "an old question", &error);
+  g_assert_no_error (error);
+  accord_sync_state_close (state);
+  g_clear_object (&state);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE decisions DROP COLUMN held; "
+                                     "ALTER TABLE decisions DROP COLUMN answer; "
+                                     "PRAGMA user_version = 2",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  state = accord_sync_state_open (path, NULL, &error);
+  g_assert_no_error (error);
+  version = _query_file (path, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, G_STRINGIFY (ACCORD_SYNC_STATE_SCHEMA_VERSION));
+  decisions = accord_sync_state_list_decisions (state, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (decisions->len, ==, 1);
+  g_assert_cmpstr (((AccordStateDecision *) decisions->pdata[0])->detail, ==, "an old question");
+  g_assert_null (((AccordStateDecision *) decisions->pdata[0])->answer);
+  id = ((AccordStateDecision *) decisions->pdata[0])->id;
+  accord_sync_state_reask_decision (state, id, "a new question", 12, &error);
+  g_assert_no_error (error);
+  accord_sync_state_answer_decision (state, id, TRUE, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&decisions, g_ptr_array_unref);
+  decisions = accord_sync_state_list_decisions (state, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (((AccordStateDecision *) decisions->pdata[0])->held, ==, 12);
+  g_assert_cmpstr (((AccordStateDecision *) decisions->pdata[0])->answer, ==, "yes");
+  accord_sync_state_close (state);
+  accord_test_rm_rf (dir);
+}
+
 static void
 test_corrupt (void)
 {
@@ -793,6 +844,7 @@ main (int   argc,
   ADD ("/sync-state/intents-decisions", test_intents_decisions);
   ADD ("/sync-state/pop3", test_pop3);
   ADD ("/sync-state/outbox", test_outbox);
+  g_test_add_func ("/sync-state/migrate", test_migrate);
   g_test_add_func ("/sync-state/corrupt", test_corrupt);
   g_test_add_func ("/sync-state/open-async", test_open_async);
 

@@ -647,10 +647,17 @@ accord_imap_client_search_async (AccordImapClient    *self,
 
   g_return_if_fail (ACCORD_IS_IMAP_CLIENT (self));
   g_return_if_fail (criteria != NULL && *criteria != '\0');
-  g_return_if_fail (strpbrk (criteria, "\r\n") == NULL);
 
   task = _accord_imap_client_task_new (self, cancellable, callback, user_data,
                                        accord_imap_client_search_async);
+  /* Criteria are often made of what a message says (its Message-ID): a line break in
+   * them is a failed search, not a broken command. */
+  if (strpbrk (criteria, "\r\n") != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("A search cannot hold a line break."));
+      return;
+    }
   _accord_imap_client_op (task)->uids = g_array_new (FALSE, FALSE, sizeof (guint32));
 
   request = _accord_imap_client_request (self, "UID SEARCH ");

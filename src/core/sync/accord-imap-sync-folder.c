@@ -237,9 +237,15 @@ _hold (AccordImapSync      *self,
                                            count),
                               count, folder);
 
-  id = asked != NULL ? asked->id
-                     : accord_sync_state_add_decision (self->state, here ? "delete-here" : "delete-there",
-                                                       folder_id, detail, &error);
+  /* A changed question is a new one, under a new number: an answer typed for the old
+   * number cannot land on it. */
+  if (asked != NULL && !accord_sync_state_remove_decision (self->state, asked->id, &error))
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  id = accord_sync_state_add_decision (self->state, here ? "delete-here" : "delete-there", folder_id,
+                                       detail, &error);
   if (id == 0 || !accord_sync_state_reask_decision (self->state, id, detail, count, &error))
     g_warning ("%s", error->message);
 }

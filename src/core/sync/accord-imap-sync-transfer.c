@@ -259,7 +259,7 @@ _accord_imap_sync_upload (AccordImapSync              *self,
            ? (g_clear_error (error), TRUE) : FALSE;
 
   message_id = _accord_imap_sync_message_id (message);
-  if (message_id == NULL)
+  if (message_id == NULL && !_accord_imap_sync_has_message_id_field (message))
     {
       /* After a crash (and without UIDPLUS, on every run) the server's copy is found
        * by its Message-ID: a message without one gets one on its way up, made of its

@@ -40,15 +40,27 @@
 G_DEFINE_FINAL_TYPE (AccordImapSync, accord_imap_sync, G_TYPE_OBJECT)
 
 
-/* The Message-ID of a message, from its header, or NULL. The field may be folded
- * onto the lines that follow it (RFC 5322 §2.2.3). */
-char *
-_accord_imap_sync_message_id (GBytes *message)
+/* Whether @value, from "<" to ">", is a Message-ID that can go into a search: printable
+ * ASCII, neither quote nor backslash. */
+static gboolean
+_is_plain_message_id (const char *value,
+                      gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) value[i] < 0x21 || (guchar) value[i] > 0x7e || value[i] == '"' || value[i] == '\\')
+      return FALSE;
+  return TRUE;
+}
+
+/* The Message-ID field's value, unfolded (RFC 5322 §2.2.3), or NULL when the header
+ * has none. */
+static GString *
+_message_id_field (GBytes *message)
 {
   gsize length;
   const char *data = g_bytes_get_data (message, &length);
   const char *end = data + length;
-  g_autoptr(GString) value = NULL;
+  GString *value = NULL;
 
   for (const char *line = data; line < end; )
     {
@@ -56,29 +68,53 @@ _accord_imap_sync_message_id (GBytes *message)
       gsize len = (eol ? eol : end) - line;
       gboolean folded = len > 0 && (line[0] == ' ' || line[0] == '\t');
 
-      if (len == 0 || (len == 1 && line[0] == '\r'))
+      if (len > 0 && line[len - 1] == '\r')
+        len--;
+      if (len == 0)
         break;
       if (value != NULL && !folded)
         break;
       if (value != NULL)
         g_string_append_len (value, line, len);
-      else if (len > 11 && g_ascii_strncasecmp (line, "Message-ID:", 11) == 0)
+      else if (len >= 11 && g_ascii_strncasecmp (line, "Message-ID:", 11) == 0)
         value = g_string_new_len (line + 11, len - 11);
       if (value != NULL && value->len > 998)
-        return NULL;
+        break;
       line = eol ? eol + 1 : end;
     }
 
-  if (value != NULL)
-    {
-      const char *open = strchr (value->str, '<');
-      const char *close = open ? strchr (open, '>') : NULL;
+  return value;
+}
 
-      if (open != NULL && close != NULL && close - open < 990)
-        return g_strndup (open, close - open + 1);
-    }
+/* Whether the message's header has a Message-ID field, readable or not. */
+gboolean
+_accord_imap_sync_has_message_id_field (GBytes *message)
+{
+  GString *value = _message_id_field (message);
 
-  return NULL;
+  if (value == NULL)
+    return FALSE;
+  g_string_free (value, TRUE);
+  return TRUE;
+}
+
+/* The Message-ID of a message, from its header, or NULL: also when it holds what
+ * could not go into a search (control characters, quotes, 8-bit bytes). */
+char *
+_accord_imap_sync_message_id (GBytes *message)
+{
+  g_autoptr(GString) value = _message_id_field (message);
+  const char *open;
+  const char *close;
+
+  if (value == NULL || value->len > 998)
+    return NULL;
+  open = strchr (value->str, '<');
+  close = open ? strchr (open, '>') : NULL;
+  if (open == NULL || close == NULL || !_is_plain_message_id (open, close - open + 1))
+    return NULL;
+
+  return g_strndup (open, close - open + 1);
 }
 
 /* Transactions */

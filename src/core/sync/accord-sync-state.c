@@ -108,13 +108,27 @@ static const char * const migrations[] = {
   "  state      TEXT NOT NULL DEFAULT 'queued',"
   "  updated    INTEGER NOT NULL"
   ") WITHOUT ROWID;",
-  /* 1 → 2: what the server said of itself at the last sync; the person's answers. */
+  /* 1 → 2: what the server said of itself at the last sync. */
   "CREATE TABLE server ("
   "  key   TEXT PRIMARY KEY,"
   "  value TEXT NOT NULL"
-  ") WITHOUT ROWID;"
-  "ALTER TABLE decisions ADD COLUMN answer TEXT;"
-  "ALTER TABLE decisions ADD COLUMN held INTEGER NOT NULL DEFAULT 0;",
+  ") WITHOUT ROWID;",
+  /* 2 → 3: the person's answers, and how many messages a question is about; numbers
+   * never given twice, so that an answer typed for one question cannot land on
+   * another. */
+  "CREATE TABLE decisions3 ("
+  "  id        INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  kind      TEXT NOT NULL,"
+  "  folder_id INTEGER,"
+  "  detail    TEXT NOT NULL DEFAULT '',"
+  "  created   INTEGER NOT NULL,"
+  "  answer    TEXT,"
+  "  held      INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO decisions3 (id, kind, folder_id, detail, created) "
+  "  SELECT id, kind, folder_id, detail, created FROM decisions;"
+  "DROP TABLE decisions;"
+  "ALTER TABLE decisions3 RENAME TO decisions;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == ACCORD_SYNC_STATE_SCHEMA_VERSION);

@@ -23,7 +23,7 @@ typedef enum
 GQuark accord_sync_state_error_quark (void);
 
 /* The schema version this Accord writes (PRAGMA user_version). */
-#define ACCORD_SYNC_STATE_SCHEMA_VERSION 2
+#define ACCORD_SYNC_STATE_SCHEMA_VERSION 3
 
 /**
  * AccordStateFolder:
