@@ -741,6 +741,25 @@ test_retr_too_large (void)
   /* The rest of the message was not read: the connection cannot go on. */
   g_assert_false (_noop (client, &error));
   g_assert_error (error, ACCORD_POP3_ERROR, ACCORD_POP3_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_clear_object (&client);
+
+  /* A message exactly as large as the limit comes down. */
+  {
+    static const char text[] = "From: a@example.test\r\nMessage-ID: <exact-fit@example.test>\r\n"
+                               "\r\nAs large as allowed.\r\n";
+    g_autofree char *name = _seed (text, sizeof text - 1);
+    g_autoptr(GBytes) exact = NULL;
+    guint number;
+
+    client = _connect_and_login ();
+    number = _find (client, "<exact-fit@example.test>");
+    accord_pop3_client_set_max_message_size (client, sizeof text - 1);
+    exact = _retr (client, number, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_bytes_get_size (exact), ==, sizeof text - 1);
+    _quit (client);
+  }
 }
 
 static void

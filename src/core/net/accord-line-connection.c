@@ -508,6 +508,7 @@ typedef struct
 {
   GByteArray *data;
   gsize       max_size;
+  gsize       scanned;    /* of the unfinished line in the buffer, looked at already */
 } DottedRead;
 
 static void
@@ -533,7 +534,9 @@ _take_dotted (AccordLineConnection  *self,
   while (!done)
     {
       const guint8 *line = self->inbuf->data + start;
-      const guint8 *newline = memchr (line, '\n', self->inbuf->len - start);
+      /* A long line arrives in many reads: what was looked at is not looked at again. */
+      gsize skip = start == 0 ? MIN (read->scanned, self->inbuf->len) : 0;
+      const guint8 *newline = memchr (line + skip, '\n', self->inbuf->len - start - skip);
       gsize len;
 
       if (newline == NULL)
@@ -562,8 +565,11 @@ _take_dotted (AccordLineConnection  *self,
       g_byte_array_append (read->data, (const guint8 *) "\r\n", 2);
     }
   g_byte_array_remove_range (self->inbuf, 0, start);
+  read->scanned = done ? 0 : self->inbuf->len;
 
-  if (too_large || (!done && read->data->len + self->inbuf->len > read->max_size))
+  /* What waits in the buffer may be the final dot and its line end: three bytes that
+   * are never stored. */
+  if (too_large || (!done && read->data->len + self->inbuf->len > read->max_size + 3))
     {
       g_autofree char *limit = g_format_size (read->max_size);
 

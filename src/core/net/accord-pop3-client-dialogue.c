@@ -16,6 +16,9 @@
 /* Commands that may be on their way at once when the server announces PIPELINING;
  * enough to keep the line busy, few enough that a failure wastes little. */
 #define PIPELINE_DEPTH 16
+/* A listing (CAPA, LIST, UIDL) is lines of a few dozen bytes each: 16 MiB is some
+ * hundred thousand messages. */
+#define MAX_LISTING_SIZE (16 * 1024 * 1024)
 
 /* --- sending commands, reading answers ---------------------------------------------- */
 
@@ -365,7 +368,9 @@ _pop3_pump (AccordPop3Client *self)
     {
       self->reading = TRUE;
       if (head->data != NULL)
-        accord_line_connection_read_dotted_async (self->conn, self->max_message_size,
+        accord_line_connection_read_dotted_async (self->conn,
+                                                  (head->flags & CMD_MESSAGE) ? self->max_message_size
+                                                                              : MAX_LISTING_SIZE,
                                                   g_task_get_cancellable (head->task),
                                                   _pop3_read_data_cb, g_object_ref (self));
       else

@@ -354,7 +354,7 @@ accord_pop3_client_retr_async (AccordPop3Client    *self,
   task = _accord_pop3_task_new (self, cancellable, callback, user_data,
                                 accord_pop3_client_retr_async);
   line = g_strdup_printf ("RETR %u", number);
-  _accord_pop3_send (self, task, line, NULL, CMD_MULTILINE | CMD_PIPELINE, _retr_cb);
+  _accord_pop3_send (self, task, line, NULL, CMD_MULTILINE | CMD_PIPELINE | CMD_MESSAGE, _retr_cb);
 }
 
 /**

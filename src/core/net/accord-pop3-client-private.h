@@ -16,6 +16,7 @@ typedef enum
   CMD_PIPELINE  = 1 << 1,  /* may go out before the answer to the one before */
   CMD_SASL      = 1 << 2,  /* a "+ " continuation is an answer too */
   CMD_LOGIN     = 1 << 3,  /* part of the login, which nothing else interrupts */
+  CMD_MESSAGE   = 1 << 4,  /* the data is a message: up to the most Accord downloads */
 } CommandFlags;
 
 typedef struct _Pop3Command Pop3Command;

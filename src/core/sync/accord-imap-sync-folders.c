@@ -195,6 +195,8 @@ _holds_same_messages (AccordImapSync          *self,
   g_autoptr(GPtrArray) picked = g_ptr_array_new ();
   g_autoptr(AccordImapMailbox) mailbox = NULL;
   GAsyncResult *searches[3] = { NULL, };
+  guint matched = 0;
+  guint elsewhere = 0;
   AWAIT_INIT (examined);
 
   *same = FALSE;
@@ -226,9 +228,10 @@ _holds_same_messages (AccordImapSync          *self,
                                        &searches[i]);
     }
 
-  /* A folder that cannot be looked into is not taken for the renamed one. */
+  /* A folder that cannot be looked into is not taken for the renamed one. One of the
+   * messages may have gone meanwhile; one found under another UID means another
+   * folder. */
   mailbox = accord_imap_client_select_finish (self->client, _accord_sync_await (&examined), NULL);
-  *same = mailbox != NULL;
   for (guint i = 0; i < picked->len; i++)
     {
       guint32 uid = ((AccordStateMessage *) picked->pdata[i])->uid;
@@ -239,8 +242,12 @@ _holds_same_messages (AccordImapSync          *self,
       g_clear_object (&searches[i]);
       for (guint j = 0; found != NULL && j < found->len; j++)
         has |= g_array_index (found, guint32, j) == uid;
-      *same = *same && has;
+      if (has)
+        matched++;
+      else if (found != NULL && found->len > 0)
+        elsewhere++;
     }
+  *same = mailbox != NULL && matched > 0 && elsewhere == 0;
 
   if (!accord_imap_client_is_connected (self->client))
     {
