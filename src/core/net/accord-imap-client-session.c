@@ -527,15 +527,21 @@ _idle_continuation_cb (AccordImapResponse *response,
     _idle_stop (user_data);
 }
 
-static void
-_idle_untagged_cb (AccordImapResponse *response,
-                   gpointer            user_data)
+static gboolean
+_reports_change (const AccordImapResponse *response)
 {
   /* STATUS and LIST: another folder changed, as NOTIFY reports it. */
   static const char * const changes[] = { "EXISTS", "EXPUNGE", "FETCH", "VANISHED", "STATUS", "LIST",
                                           NULL };
 
-  if (response->name != NULL && g_strv_contains (changes, response->name))
+  return response->name != NULL && g_strv_contains (changes, response->name);
+}
+
+static void
+_idle_untagged_cb (AccordImapResponse *response,
+                   gpointer            user_data)
+{
+  if (_reports_change (response))
     {
       _accord_imap_client_op (user_data)->changed = TRUE;
       _idle_stop (user_data);
@@ -582,6 +588,14 @@ _idle_cb (GObject      *object,
 
 /* --- notify ------------------------------------------------------------------------ */
 
+static void
+_notify_untagged_cb (AccordImapResponse *response,
+                     gpointer            user_data)
+{
+  if (_reports_change (response))
+    _accord_imap_client_op (user_data)->changed = TRUE;
+}
+
 /**
  * accord_imap_client_notify_async:
  *
@@ -612,24 +626,32 @@ accord_imap_client_notify_async (AccordImapClient    *self,
       return;
     }
 
-  /* RFC 5465 §5: FlagChange only with MessageNew and MessageExpunge. */
+  /* RFC 5465 §5: FlagChange only with MessageNew and MessageExpunge. A change may be
+   * reported before the command's own answer: it is kept for the caller. */
   _accord_imap_client_send (self, task,
                             _accord_imap_client_request (self,
                                                          "NOTIFY SET "
                                                          "(selected (MessageNew MessageExpunge FlagChange)) "
                                                          "(personal (MessageNew MessageExpunge FlagChange "
                                                          "MailboxName))"),
-                            NULL, _accord_imap_client_simple_cb);
+                            _notify_untagged_cb, _accord_imap_client_simple_cb);
 }
 
+/**
+ * accord_imap_client_notify_finish:
+ * @changed: (out) (optional): whether a change was reported while the command ran
+ */
 gboolean
 accord_imap_client_notify_finish (AccordImapClient  *self,
                                   GAsyncResult      *result,
+                                  gboolean          *changed,
                                   GError           **error)
 {
   g_return_val_if_fail (ACCORD_IS_IMAP_CLIENT (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
+  if (changed != NULL)
+    *changed = _accord_imap_client_op (G_TASK (result))->changed;
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

@@ -250,6 +250,7 @@ void              accord_imap_client_notify_async         (AccordImapClient     
                                                            gpointer              user_data);
 gboolean          accord_imap_client_notify_finish        (AccordImapClient     *self,
                                                            GAsyncResult         *result,
+                                                           gboolean             *changed,
                                                            GError              **error);
 void              accord_imap_client_idle_async           (AccordImapClient     *self,
                                                            GCancellable         *stop,

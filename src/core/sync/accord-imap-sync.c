@@ -544,6 +544,7 @@ _wait_in_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) notify_error = NULL;
   gboolean notified_sent = FALSE;
+  gboolean reported = FALSE;
   gboolean changed = FALSE;
   gulong cancelled_id = 0;
 
@@ -573,9 +574,14 @@ _wait_in_thread (GTask        *task,
 
   accord_imap_client_idle_async (self->client, stop, _accord_sync_store_result_cb, &idled);
   if (notified_sent &&
-      !accord_imap_client_notify_finish (self->client, _accord_sync_await (&notified), &notify_error))
+      !accord_imap_client_notify_finish (self->client, _accord_sync_await (&notified), &reported,
+                                         &notify_error))
     g_debug ("NOTIFY: %s", notify_error->message);
+  /* A change reported while NOTIFY was on its way: no need to wait. */
+  if (reported)
+    g_cancellable_cancel (stop);
   accord_imap_client_idle_finish (self->client, _accord_sync_await (&idled), &changed, &error);
+  changed |= reported;
 
   if (cancelled_id != 0)
     g_cancellable_disconnect (cancellable, cancelled_id);
