@@ -515,6 +515,24 @@ test_decide (Fixture       *f,
 
   _run (f, NULL, &after, "status", "--json", NULL);
   g_assert_nonnull (strstr (after.out, "\"answer\" : \"no\""));
+
+  /* A notice is shown as one, and has nothing to answer. */
+  {
+    g_auto(Run) noted = { 0, };
+    g_auto(Run) refused = { 0, };
+    g_autofree char *notice = NULL;
+    gint64 notice_id;
+
+    notice_id = accord_sync_state_add_decision (state, "pop3-too-large", 0,
+                                                "A message of 200 MB stays on the server.", &error);
+    g_assert_no_error (error);
+    notice = g_strdup_printf ("%" G_GINT64_FORMAT, notice_id);
+    _run (f, NULL, &noted, "status", NULL);
+    g_assert_nonnull (strstr (noted.out, "Note: A message of 200 MB"));
+    _run (f, NULL, &refused, "decide", "erin-example-com", notice, "yes", NULL);
+    g_assert_cmpint (refused.status, ==, 1);
+    g_assert_nonnull (strstr (refused.err, "nothing to answer"));
+  }
   accord_sync_state_close (state);
 }
 

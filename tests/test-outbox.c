@@ -663,8 +663,75 @@ test_sending_leftover (Fixture       *f,
   decisions = accord_sync_state_list_decisions (state, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (decisions->len, ==, 1);
+  g_assert_cmpstr (((AccordStateDecision *) decisions->pdata[0])->payload, ==, key);
+
+  /* Yes: sent again at the next run, and the question goes. */
+  accord_sync_state_answer_decision (state, ((AccordStateDecision *) decisions->pdata[0])->id, TRUE,
+                                     &error);
+  g_assert_no_error (error);
   accord_sync_state_close (state);
   g_assert_cmpuint (_sink_count (id), ==, 0);
+  g_assert_true (_send (outbox, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.sent, ==, 1);
+  g_assert_cmpuint (_sink_count (id), ==, 1);
+  g_clear_pointer (&item, accord_state_outbox_item_free);
+  item = _item (f, key);
+  g_assert_cmpint (item->status, ==, ACCORD_STATE_OUTBOX_SENT);
+  state = _open_state (f);
+  g_clear_pointer (&decisions, g_ptr_array_unref);
+  decisions = accord_sync_state_list_decisions (state, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (decisions->len, ==, 0);
+  accord_sync_state_close (state);
+}
+
+/* No: the message is taken for sent, filed, and not sent again. */
+static void
+test_sending_leftover_no (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(AccordOutbox) outbox = NULL;
+  g_autofree char *id = _unique_id ("maybe-no");
+  g_autoptr(GBytes) maybe = _message (id, "alice@example.test");
+  g_autoptr(AccordSyncState) state = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(AccordStateOutboxItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  AccordOutboxStats stats;
+
+  REQUIRE_DOVECOT ();
+
+  key = _queue (f, maybe);
+  state = _open_state (f);
+  accord_sync_state_outbox_update (state, key, ACCORD_STATE_OUTBOX_SENDING, 1, NULL, &error);
+  g_assert_no_error (error);
+  accord_sync_state_close (state);
+  g_clear_object (&state);
+
+  outbox = _outbox (f, f->account);
+  g_assert_true (_send (outbox, &stats, &error));
+  g_assert_cmpuint (stats.undecided, ==, 1);
+
+  state = _open_state (f);
+  decisions = accord_sync_state_list_decisions (state, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (decisions->len, ==, 1);
+  accord_sync_state_answer_decision (state, ((AccordStateDecision *) decisions->pdata[0])->id, FALSE,
+                                     &error);
+  g_assert_no_error (error);
+  accord_sync_state_close (state);
+  g_clear_object (&state);
+
+  g_assert_true (_send (outbox, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.sent, ==, 0);
+  g_assert_cmpuint (_sink_count (id), ==, 0);
+  g_assert_cmpuint (_count (f, ACCORD_OUTBOX_FOLDER), ==, 0);
+  g_assert_cmpuint (_count (f, ACCORD_OUTBOX_SENT_FOLDER), ==, 1);
+  item = _item (f, key);
+  g_assert_cmpint (item->status, ==, ACCORD_STATE_OUTBOX_SENT);
 }
 
 /* A server that takes the whole message and hangs up before it answers: did it go
@@ -1032,6 +1099,7 @@ main (int   argc,
   ADD ("/outbox/failure/temporary", NULL, test_temporary_failure);
   ADD ("/outbox/failure/permanent", NULL, test_permanent_failure);
   ADD ("/outbox/crash/sending-leftover", NULL, test_sending_leftover);
+  ADD ("/outbox/crash/sending-leftover-no", NULL, test_sending_leftover_no);
   ADD ("/outbox/crash/connection-lost", NULL, test_connection_lost);
   ADD ("/outbox/crash/reconcile", NULL, test_reconcile);
   ADD ("/outbox/accordctl", NULL, test_accordctl_send);

@@ -655,6 +655,19 @@ test_policy_from_account (Fixture       *f,
   g_assert_cmpuint (_server_count (), ==, 2);
 }
 
+static guint
+_open_questions (Fixture *f)
+{
+  g_autoptr(AccordSyncState) state = _open_state (f);
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GError) error = NULL;
+
+  decisions = accord_sync_state_list_decisions (state, &error);
+  g_assert_no_error (error);
+  accord_sync_state_close (state);
+  return decisions->len;
+}
+
 static void
 test_deletion_guard (Fixture       *f,
                      gconstpointer  data)
@@ -690,11 +703,77 @@ test_deletion_guard (Fixture       *f,
   g_assert_cmpstr (((AccordStateDecision *) decisions->pdata[0])->kind, ==, "pop3-mass-delete");
   accord_sync_state_close (state);
 
-  /* Under the default threshold they go. */
+  /* Under the default threshold they go, and the question with them. */
   stats = _sync (f, ACCORD_POP3_POLICY_DELETE_WHEN_DELETED_HERE, 0);
   g_assert_cmpuint (stats.held_deletions, ==, 0);
   g_assert_cmpuint (stats.deleted_on_server, ==, 4);
   g_assert_cmpuint (_server_count (), ==, 2);
+  g_assert_cmpuint (_open_questions (f), ==, 0);
+}
+
+static void
+_answer_mass_delete (Fixture  *f,
+                     gboolean  yes)
+{
+  g_autoptr(AccordSyncState) state = _open_state (f);
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GError) error = NULL;
+
+  decisions = accord_sync_state_list_decisions (state, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (decisions->len, ==, 1);
+  g_assert_cmpstr (((AccordStateDecision *) decisions->pdata[0])->kind, ==, ACCORD_POP3_DECISION_MASS_DELETE);
+  accord_sync_state_answer_decision (state, ((AccordStateDecision *) decisions->pdata[0])->id, yes, &error);
+  g_assert_no_error (error);
+  accord_sync_state_close (state);
+}
+
+/* The person's answer: no keeps the messages on the server and stops asking; yes
+ * deletes them there. */
+static void
+test_deletion_answers (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+  AccordPop3SyncStats stats;
+
+  REQUIRE_DOVECOT ();
+
+  _seed_many (f, "answers", 8);
+  _sync (f, ACCORD_POP3_POLICY_DELETE_WHEN_DELETED_HERE, 0);
+  files = _local_files (f, "INBOX");
+  _remove_local (f, files, 0, 3);
+
+  _run (f->account, f->root, f->state_path, ACCORD_POP3_POLICY_DELETE_WHEN_DELETED_HERE, 0, 2,
+        &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.held_deletions, ==, 3);
+  _answer_mass_delete (f, FALSE);
+  for (guint i = 0; i < 2; i++)
+    {
+      _run (f->account, f->root, f->state_path, ACCORD_POP3_POLICY_DELETE_WHEN_DELETED_HERE, 0, 2,
+            &stats, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (stats.held_deletions + stats.deleted_on_server + stats.fetched, ==, 0);
+      g_assert_cmpuint (_server_count (), ==, 8);
+      g_assert_cmpuint (_open_questions (f), ==, 0);
+    }
+
+  g_clear_pointer (&files, g_ptr_array_unref);
+  files = _local_files (f, "INBOX");
+  _remove_local (f, files, 0, 4);
+  _run (f->account, f->root, f->state_path, ACCORD_POP3_POLICY_DELETE_WHEN_DELETED_HERE, 0, 2,
+        &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.held_deletions, ==, 4);
+  _answer_mass_delete (f, TRUE);
+  _run (f->account, f->root, f->state_path, ACCORD_POP3_POLICY_DELETE_WHEN_DELETED_HERE, 0, 2,
+        &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.deleted_on_server, ==, 4);
+  g_assert_cmpuint (_server_count (), ==, 4);
+  g_assert_cmpuint (_open_questions (f), ==, 0);
 }
 
 /* A run killed after delivering one message of a journalled batch and before the
@@ -1063,6 +1142,7 @@ main (int   argc,
   ADD ("/pop3-sync/delete-when-deleted-here", NULL, test_delete_when_deleted_here);
   ADD ("/pop3-sync/policy-from-account", NULL, test_policy_from_account);
   ADD ("/pop3-sync/deletion-guard", NULL, test_deletion_guard);
+  ADD ("/pop3-sync/deletion-answers", NULL, test_deletion_answers);
   ADD ("/pop3-sync/recover-journal", NULL, test_recover_journal);
   ADD ("/pop3-sync/no-uidl", NULL, test_no_uidl);
   ADD ("/pop3-sync/crash-safety", NULL, test_crash_safety);

@@ -14,6 +14,7 @@
 #include "accord-cli.h"
 #include "accord-imap-sync.h"
 #include "accord-maildir.h"
+#include "accord-outbox.h"
 #include "accord-pop3-sync.h"
 #include "accord-sync-state.h"
 
@@ -301,6 +302,23 @@ _folder_to_json (JsonBuilder             *builder,
   json_builder_end_object (builder);
 }
 
+/* Questions an answer settles, as opposed to notices; and what each answer does. */
+static const char *
+_what_answer_does (const char *kind,
+                   gboolean    yes)
+{
+  if (g_str_equal (kind, "delete-here") || g_str_equal (kind, "delete-there"))
+    return yes ? _("Done at the next sync: the messages will be deleted.")
+               : _("Done at the next sync: the messages will be brought back.");
+  if (g_str_equal (kind, ACCORD_POP3_DECISION_MASS_DELETE))
+    return yes ? _("Done at the next sync: the messages will be deleted on the server.")
+               : _("Done at the next sync: the messages stay on the server.");
+  if (g_str_equal (kind, ACCORD_OUTBOX_DECISION_MAYBE_SENT))
+    return yes ? _("Done at the next send: the message will be sent again.")
+               : _("Done at the next send: the message is taken for sent and filed.");
+  return NULL;
+}
+
 int
 _accord_cli_status (int    argc,
                     char **argv)
@@ -461,7 +479,10 @@ _accord_cli_status (int    argc,
               JsonObject *decision = json_array_get_object_element (decisions, j);
               const char *answer = json_object_get_string_member_with_default (decision, "answer", NULL);
 
-              if (answer == NULL)
+              if (answer == NULL &&
+                  _what_answer_does (json_object_get_string_member (decision, "kind"), TRUE) == NULL)
+                printf (_("  Note: %s\n"), json_object_get_string_member (decision, "detail"));
+              else if (answer == NULL)
                 /* TRANSLATORS: the question, then the command that answers it */
                 printf (_("  Waiting for you: %s\n    accordctl decide %s %" G_GINT64_FORMAT " yes|no\n"),
                         json_object_get_string_member (decision, "detail"),
@@ -533,10 +554,13 @@ _accord_cli_decide (int    argc,
     return _accord_cli_failed (_("The account “%s” has no question %" G_GINT64_FORMAT "; see “accordctl status”"),
                                argv[1], id);
 
+  if (_what_answer_does (decision->kind, yes) == NULL)
+    return _accord_cli_failed (_("Question %" G_GINT64_FORMAT " of “%s” is a notice, with nothing to "
+                                 "answer: %s"),
+                               id, argv[1], decision->detail);
   if (!accord_sync_state_answer_decision (state, id, yes, &error))
     return _accord_cli_failed ("%s", error->message);
 
-  printf ("%s\n", yes ? _("Done at the next sync: the messages will be deleted.")
-                      : _("Done at the next sync: the messages will be brought back."));
+  printf ("%s\n", _what_answer_does (decision->kind, yes));
   return ACCORD_CLI_EXIT_OK;
 }

@@ -215,14 +215,16 @@ _ask_about (AccordOutbox                *self,
     cause != NULL
       ? g_strdup_printf (_("Sending was cut short (%s); the message may have gone out."), cause)
       : g_strdup (_("Sending was cut short; the message may have gone out."));
+  gint64 id;
   gboolean ok;
 
   if (!accord_sync_state_begin (self->state, error))
     return FALSE;
   ok = accord_sync_state_outbox_update (self->state, item->key, ACCORD_STATE_OUTBOX_FAILED,
-                                        item->attempts, reason, error) &&
-       accord_sync_state_add_decision (self->state, ACCORD_OUTBOX_DECISION_MAYBE_SENT, 0,
-                                       detail, error) != 0;
+                                        item->attempts, reason, error);
+  id = ok ? accord_sync_state_add_decision (self->state, ACCORD_OUTBOX_DECISION_MAYBE_SENT, 0, detail, error)
+          : 0;
+  ok = id != 0 && accord_sync_state_set_decision_payload (self->state, id, item->key, error);
   if (!_commit_or_rollback (self->state, ok, error))
     return FALSE;
 
@@ -466,6 +468,48 @@ _send_one (AccordOutbox  *self,
   return TRUE;
 }
 
+/* The person's answers about messages that may have gone out: yes sends the message
+ * again (now, with the others queued), no takes it for sent and files it. */
+static gboolean
+_settle_answers (AccordOutbox  *self,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(GPtrArray) decisions = accord_sync_state_list_decisions (self->state, error);
+
+  if (decisions == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < decisions->len; i++)
+    {
+      AccordStateDecision *decision = g_ptr_array_index (decisions, i);
+      g_autoptr(AccordStateOutboxItem) item = NULL;
+      gboolean yes;
+      gboolean ok;
+
+      if (!g_str_equal (decision->kind, ACCORD_OUTBOX_DECISION_MAYBE_SENT) ||
+          decision->answer == NULL || decision->payload == NULL)
+        continue;
+      yes = g_str_equal (decision->answer, "yes");
+      item = accord_sync_state_outbox_lookup (self->state, decision->payload, NULL);
+
+      /* The file first: a kill after it leaves the question, answered again alike. */
+      if (item != NULL && !yes && !_file_sent (self, item->key, cancellable, error))
+        return FALSE;
+      if (!accord_sync_state_begin (self->state, error))
+        return FALSE;
+      ok = item == NULL ||
+           accord_sync_state_outbox_update (self->state, item->key,
+                                            yes ? ACCORD_STATE_OUTBOX_QUEUED : ACCORD_STATE_OUTBOX_SENT,
+                                            item->attempts, NULL, error);
+      ok = ok && accord_sync_state_remove_decision (self->state, decision->id, error);
+      if (!_commit_or_rollback (self->state, ok, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 _send_all (AccordOutbox  *self,
            GCancellable  *cancellable,
@@ -491,6 +535,7 @@ _send_all (AccordOutbox  *self,
   if ((self->file_sent &&
        !accord_maildir_ensure_folder (self->maildir, self->sent_folder, cancellable, error)) ||
       !_lock (self, cancellable, error) ||
+      !_settle_answers (self, cancellable, error) ||
       !_reconcile (self, cancellable, error))
     return FALSE;
 

@@ -366,11 +366,12 @@ _forget_gone (AccordPop3Sync  *self,
   return TRUE;
 }
 
-/* A question for the person, asked once however often the run comes across it. */
+/* A notice for the person, given once however often the run comes across it: nothing
+ * to answer, it says what Accord leaves alone. */
 static void
-_ask (AccordPop3Sync *self,
-      const char     *kind,
-      const char     *detail)
+_tell (AccordPop3Sync *self,
+       const char     *kind,
+       const char     *detail)
 {
   g_autoptr(GPtrArray) decisions = accord_sync_state_list_decisions (self->state, NULL);
 
@@ -383,6 +384,55 @@ _ask (AccordPop3Sync *self,
     }
 
   accord_sync_state_add_decision (self->state, kind, 0, detail, NULL);
+}
+
+/* The open question about deleting many messages on the server, or NULL. */
+static AccordStateDecision *
+_asked (AccordPop3Sync *self)
+{
+  g_autoptr(GPtrArray) decisions = accord_sync_state_list_decisions (self->state, NULL);
+
+  for (guint i = 0; decisions != NULL && i < decisions->len; i++)
+    {
+      AccordStateDecision *decision = g_ptr_array_index (decisions, i);
+
+      if (g_str_equal (decision->kind, ACCORD_POP3_DECISION_MASS_DELETE))
+        return g_ptr_array_steal_index (decisions, i);
+    }
+
+  return NULL;
+}
+
+/* Asks about deleting @count messages on the server: anew, or again when the number
+ * changed since (a changed question gets a new number, so that an answer typed for the
+ * old one cannot land on it). */
+static void
+_ask (AccordPop3Sync      *self,
+      AccordStateDecision *asked,
+      guint                count)
+{
+  g_autofree char *detail = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  if (asked != NULL && asked->held == count && asked->answer == NULL)
+    return;
+
+  detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u message downloaded from %s is gone from this computer. "
+                                         "It was not deleted on the server. Delete it there too?",
+                                         "%u messages downloaded from %s are gone from this computer. "
+                                         "They were not deleted on the server. Delete them there too?",
+                                         count),
+                            count, accord_account_get_address (self->account));
+  if (asked != NULL && !accord_sync_state_remove_decision (self->state, asked->id, &error))
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  id = accord_sync_state_add_decision (self->state, ACCORD_POP3_DECISION_MASS_DELETE, 0, detail, &error);
+  if (id == 0 || !accord_sync_state_reask_decision (self->state, id, detail, count, &error))
+    g_warning ("%s", error->message);
 }
 
 /* Downloads @batch (Listed), journalled first, recorded after. */
@@ -501,7 +551,7 @@ _fetch_new (AccordPop3Sync  *self,
             g_strdup_printf (_("A message of %s on the server (UIDL %s) is larger than Accord "
                                "downloads; it stays on the server."), size, listed->ident);
 
-          _ask (self, "pop3-too-large", detail);
+          _tell (self, ACCORD_POP3_DECISION_TOO_LARGE, detail);
           self->stats.skipped++;
           continue;
         }
@@ -532,6 +582,7 @@ _choose_deletions (AccordPop3Sync  *self,
                    GError         **error)
 {
   g_autoptr(GPtrArray) newly_gone = g_ptr_array_new ();
+  g_autoptr(AccordStateDecision) asked = NULL;
   GHashTable *keys = NULL;
   gint64 now = _now ();
   guint threshold;
@@ -566,29 +617,39 @@ _choose_deletions (AccordPop3Sync  *self,
         g_ptr_array_add (newly_gone, listed);
     }
 
+  asked = _asked (self);
   if (newly_gone->len == 0)
-    return TRUE;
+    return asked == NULL || accord_sync_state_remove_decision (self->state, asked->id, error);
 
   /* Many local copies gone at once is more likely a lost disk or a wiped folder than
-   * the person's wish: the server's copies may be the only ones left. */
+   * the person's wish: the server's copies may be the only ones left. The person's
+   * answer settles it: yes (for as many as were asked about) deletes them there, no
+   * keeps them there, and they are no longer counted as downloaded here. */
   threshold = self->threshold != 0 ? self->threshold : MAX (50, g_hash_table_size (recorded) / 4);
-  if (newly_gone->len > threshold)
+  if (asked != NULL && g_strcmp0 (asked->answer, "no") == 0)
     {
-      g_autofree char *detail =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "%u message downloaded from %s is gone from this computer. "
-                                      "It was not deleted on the server. Delete it there too?",
-                                      "%u messages downloaded from %s are gone from this computer. "
-                                      "They were not deleted on the server. Delete them there too?",
-                                      newly_gone->len),
-                         newly_gone->len, accord_account_get_address (self->account));
+      if (!accord_sync_state_begin (self->state, error))
+        return FALSE;
+      for (guint i = 0; ok && i < newly_gone->len; i++)
+        {
+          Listed *listed = g_ptr_array_index (newly_gone, i);
+          AccordStatePop3Uidl *row = g_hash_table_lookup (recorded, listed->ident);
 
-      _ask (self, "pop3-mass-delete", detail);
+          ok = accord_sync_state_pop3_put (self->state, listed->ident, NULL, row->first_seen, error);
+        }
+      ok = ok && accord_sync_state_remove_decision (self->state, asked->id, error);
+      return _commit_or_rollback (self->state, ok, error);
+    }
+  if (newly_gone->len > threshold &&
+      !(asked != NULL && g_strcmp0 (asked->answer, "yes") == 0 && newly_gone->len <= asked->held))
+    {
+      _ask (self, asked, newly_gone->len);
       self->stats.held_deletions = newly_gone->len;
       return TRUE;
     }
 
-  /* Remembered, so that the deletion is repeated should this session not commit. */
+  /* Remembered, so that the deletion is repeated should this session not commit. A
+   * question about them goes with it: answered, or moot. */
   if (!accord_sync_state_begin (self->state, error))
     return FALSE;
   for (guint i = 0; ok && i < newly_gone->len; i++)
@@ -597,6 +658,8 @@ _choose_deletions (AccordPop3Sync  *self,
 
       ok = accord_sync_state_pop3_set_deleted_here (self->state, listed->ident, TRUE, error);
     }
+  if (asked != NULL)
+    ok = ok && accord_sync_state_remove_decision (self->state, asked->id, error);
   if (!_commit_or_rollback (self->state, ok, error))
     return FALSE;
 

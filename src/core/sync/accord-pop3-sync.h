@@ -11,6 +11,11 @@
 
 G_BEGIN_DECLS
 
+/* The kind of the question asked before deleting many messages on the server. */
+#define ACCORD_POP3_DECISION_MASS_DELETE "pop3-mass-delete"
+/* The kind of the notice about a message too large to download. */
+#define ACCORD_POP3_DECISION_TOO_LARGE   "pop3-too-large"
+
 #define ACCORD_POP3_SYNC_ERROR (accord_pop3_sync_error_quark ())
 
 /**

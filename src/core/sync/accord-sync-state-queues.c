@@ -33,6 +33,7 @@ accord_state_decision_free (AccordStateDecision *decision)
   g_free (decision->kind);
   g_free (decision->detail);
   g_free (decision->answer);
+  g_free (decision->payload);
   g_free (decision);
 }
 
@@ -216,6 +217,7 @@ _decision_from_row (sqlite3_stmt *stmt)
   decision->created = sqlite3_column_int64 (stmt, 4);
   decision->answer = _accord_state_column_text (stmt, 5);
   decision->held = (guint) sqlite3_column_int64 (stmt, 6);
+  decision->payload = _accord_state_column_text (stmt, 7);
   return decision;
 }
 
@@ -255,7 +257,7 @@ accord_sync_state_list_decisions (AccordSyncState  *self,
   g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), NULL);
 
   return _list_entries (self,
-                        "SELECT id, kind, folder_id, detail, created, answer, held FROM decisions "
+                        "SELECT id, kind, folder_id, detail, created, answer, held, payload FROM decisions "
                         "ORDER BY id",
                         _decision_from_row, (GDestroyNotify) accord_state_decision_free,
                         error);
@@ -288,6 +290,29 @@ accord_sync_state_reask_decision (AccordSyncState  *self,
   sqlite3_bind_int64 (stmt, 1, decision_id);
   sqlite3_bind_text (stmt, 2, detail, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, held);
+
+  return _accord_state_step_changed (self, stmt, _("The sync state has no such question"), error);
+}
+
+/**
+ * accord_sync_state_set_decision_payload:
+ * @payload: (nullable): what the question is about, in the asking engine's terms
+ */
+gboolean
+accord_sync_state_set_decision_payload (AccordSyncState  *self,
+                                        gint64            decision_id,
+                                        const char       *payload,
+                                        GError          **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), FALSE);
+
+  stmt = _accord_state_prepare (self, "UPDATE decisions SET payload = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, decision_id);
+  sqlite3_bind_text (stmt, 2, payload, -1, SQLITE_STATIC);
 
   return _accord_state_step_changed (self, stmt, _("The sync state has no such question"), error);
 }

@@ -113,7 +113,8 @@ static const char * const migrations[] = {
   "  key   TEXT PRIMARY KEY,"
   "  value TEXT NOT NULL"
   ") WITHOUT ROWID;",
-  /* 2 → 3: the person's answers, and how many messages a question is about; numbers
+  /* 2 → 3: the person's answers, how many messages a question is about and what it
+   * is about, for the engine that asked; numbers
    * never given twice, so that an answer typed for one question cannot land on
    * another. */
   "CREATE TABLE decisions3 ("
@@ -123,7 +124,8 @@ static const char * const migrations[] = {
   "  detail    TEXT NOT NULL DEFAULT '',"
   "  created   INTEGER NOT NULL,"
   "  answer    TEXT,"
-  "  held      INTEGER NOT NULL DEFAULT 0"
+  "  held      INTEGER NOT NULL DEFAULT 0,"
+  "  payload   TEXT"
   ");"
   "INSERT INTO decisions3 (id, kind, folder_id, detail, created) "
   "  SELECT id, kind, folder_id, detail, created FROM decisions;"

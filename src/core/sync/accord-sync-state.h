@@ -90,6 +90,7 @@ typedef struct
  * @detail: what the person is asked, for the engine to present (e.g. JSON)
  * @answer: (nullable): the person's answer ("yes" or "no"), until the engine acts on it
  * @held: how many messages the question is about, when it is about messages
+ * @payload: (nullable): what the question is about, for the engine that asked (a key)
  *
  * A question queued for the person; the sync goes on without its answer.
  */
@@ -102,6 +103,7 @@ typedef struct
   gint64  created;
   char   *answer;
   guint   held;
+  char   *payload;
 } AccordStateDecision;
 
 /**
@@ -293,6 +295,10 @@ gboolean   accord_sync_state_reask_decision   (AccordSyncState  *self,
                                                const char       *detail,
                                                guint             held,
                                                GError          **error);
+gboolean   accord_sync_state_set_decision_payload (AccordSyncState *self,
+                                                   gint64           decision_id,
+                                                   const char      *payload,
+                                                   GError         **error);
 gboolean   accord_sync_state_answer_decision  (AccordSyncState  *self,
                                                gint64            decision_id,
                                                gboolean          yes,
