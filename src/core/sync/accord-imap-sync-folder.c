@@ -365,14 +365,20 @@ _accord_imap_sync_check_here (AccordImapSync  *self,
 
   g_clear_pointer (&self->checked_here, g_hash_table_unref);
   self->checked_here = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, _checked_here_free);
+  self->all_quiet_here = TRUE;
   for (guint i = 0; i < known->len; i++)
     {
       AccordStateFolder *folder = g_ptr_array_index (known, i);
+      CheckedHere *checked;
 
       if (folder->uidvalidity == 0 || folder->highestmodseq == 0)
-        continue;
-      g_hash_table_insert (self->checked_here, g_memdup2 (&folder->id, sizeof folder->id),
-                           _check_folder_here (self, folder, intents, cancellable));
+        {
+          self->all_quiet_here = FALSE;
+          continue;
+        }
+      checked = _check_folder_here (self, folder, intents, cancellable);
+      self->all_quiet_here &= checked->quiet;
+      g_hash_table_insert (self->checked_here, g_memdup2 (&folder->id, sizeof folder->id), checked);
     }
 
   return TRUE;

@@ -35,6 +35,7 @@ struct _AccordImapSync
   gboolean             uidplus;
   GHashTable          *checked_here;  /* folder id → what the files said, see
                                          _accord_imap_sync_check_here() */
+  gboolean             all_quiet_here; /* every folder synced before is as it was */
   const char          *recovering_folder;
 };
 

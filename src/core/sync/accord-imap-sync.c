@@ -400,8 +400,10 @@ _sync (AccordImapSync  *self,
     return FALSE;
 
   _remember_sent_folder (self, folders);
+  /* A message moved here leaves a folder that is not as it was: when every folder is,
+   * there is nothing to look for. */
   if (!_accord_imap_sync_reconcile_folders (self, &folders, cancellable, error) ||
-      !_accord_imap_sync_apply_local_moves (self, folders, cancellable, error))
+      (!self->all_quiet_here && !_accord_imap_sync_apply_local_moves (self, folders, cancellable, error)))
     return FALSE;
 
   runs = g_array_new (FALSE, TRUE, sizeof (AccordImapSyncRun));

@@ -39,6 +39,13 @@ accord_maildir_flags_normalize (const char *flags)
   gboolean present[128] = { FALSE, };
   char out[2 * 26 + 1];
   guint n = 0;
+  gboolean ordered = TRUE;
+
+  /* Most names are in order already: "FRS", "S", "". */
+  for (const char *p = flags; ordered && p != NULL && *p != '\0'; p++)
+    ordered = g_ascii_isalpha (*p) && (p == flags || p[-1] < *p);
+  if (ordered)
+    return g_strdup (flags != NULL ? flags : "");
 
   for (const char *p = flags; p != NULL && *p != '\0'; p++)
     if (g_ascii_isalpha (*p))
