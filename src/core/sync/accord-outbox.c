@@ -722,12 +722,13 @@ accord_outbox_set_tls_database (AccordOutbox *self,
 
 /**
  * accord_outbox_set_file_sent:
- * @file_sent: %TRUE (the default) to move a sent message into the folder "Sent", from
- *   where the IMAP sync uploads it to the server; %FALSE to remove it from the Outbox
+ * @file_sent: %TRUE to move a sent message into the server's Sent folder here, from
+ *   where the IMAP sync uploads it; %FALSE to remove it from the Outbox
  *
  * Some servers (Gmail among them) file every message they send in their Sent folder
- * themselves; a copy filed here as well would show up there twice. For those accounts
- * a per-account setting turns filing off with this.
+ * themselves; a copy filed here as well would show up there twice. The default comes
+ * from the account (#AccordServiceConfig.server_files_sent of its mail-out service);
+ * this overrides it.
  */
 void
 accord_outbox_set_file_sent (AccordOutbox *self,
