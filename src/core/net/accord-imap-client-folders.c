@@ -262,14 +262,9 @@ _select_untagged_cb (AccordImapResponse *response,
     }
   else if (g_strcmp0 (response->name, "FETCH") == 0)
     {
-      GError *error = NULL;
-      AccordImapMessage *message = accord_imap_message_new_from_fetch (response, NULL, &error);
+      AccordImapMessage *message = _accord_imap_client_take_fetch (op, response);
 
-      if (message == NULL)
-        _accord_imap_client_op_take_error (op, error);
-      else if (message->uid == 0)
-        accord_imap_message_free (message);
-      else
+      if (message != NULL)
         g_ptr_array_add (mailbox->changed, message);
     }
 }

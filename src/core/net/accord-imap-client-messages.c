@@ -27,33 +27,17 @@ _fetch_flags_untagged_cb (AccordImapResponse *response,
 
   if (g_strcmp0 (response->name, "FETCH") == 0)
     {
-      GError *error = NULL;
-      AccordImapMessage *message = accord_imap_message_new_from_fetch (response, NULL, &error);
+      AccordImapMessage *message = _accord_imap_client_take_fetch (op, response);
 
-      if (message == NULL)
-        _accord_imap_client_op_take_error (op, error);
-      else if (message->uid == 0 || message->flags == NULL)
-        accord_imap_message_free (message);
-      else
+      if (message != NULL && message->flags == NULL)
+        g_clear_pointer (&message, accord_imap_message_free);
+      if (message != NULL)
         g_ptr_array_add (op->messages, message);
     }
   else if (g_strcmp0 (response->name, "VANISHED") == 0)
     {
       _accord_imap_client_take_vanished (op, response);
     }
-}
-
-static void
-_fetch_flags_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(AccordImapResponse) response =
-      _accord_imap_client_command_done (object, result, task, NULL);
-
-  if (_accord_imap_client_op_finished (task))
-    g_task_return_boolean (task, TRUE);
 }
 
 /**
@@ -105,7 +89,7 @@ accord_imap_client_fetch_flags_async (AccordImapClient    *self,
 
   _accord_imap_client_send_set (self, task, "UID FETCH ", uid_set, after->str,
                                 _fetch_flags_untagged_cb,
-                                _fetch_flags_cb);
+                                _accord_imap_client_simple_cb);
 }
 
 /**
@@ -200,7 +184,7 @@ accord_imap_client_fetch_bodies_async (AccordImapClient      *self,
 
   _accord_imap_client_send_set (self, task, "UID FETCH ", uid_set,
                                 " (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])",
-                                _fetch_bodies_untagged_cb, _fetch_flags_cb);
+                                _fetch_bodies_untagged_cb, _accord_imap_client_simple_cb);
 }
 
 gboolean
@@ -367,14 +351,9 @@ _store_untagged_cb (AccordImapResponse *response,
 
   if (g_strcmp0 (response->name, "FETCH") == 0)
     {
-      GError *error = NULL;
-      AccordImapMessage *message = accord_imap_message_new_from_fetch (response, NULL, &error);
+      AccordImapMessage *message = _accord_imap_client_take_fetch (op, response);
 
-      if (message == NULL)
-        _accord_imap_client_op_take_error (op, error);
-      else if (message->uid == 0)
-        accord_imap_message_free (message);
-      else
+      if (message != NULL)
         g_ptr_array_add (op->messages, message);
     }
 }

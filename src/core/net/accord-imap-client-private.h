@@ -20,7 +20,6 @@ struct _AccordImapClient
 
   AccordImapConnection *conn;
   AccordSecurity        security;
-  char                 *greeting;
   GStrv                 capabilities;   /* upper case; NULL until known */
   GHashTable           *enabled;        /* upper case */
   gboolean              authenticated;
@@ -102,6 +101,8 @@ AccordImapResponse *_accord_imap_client_command_done (GObject      *object,
                                                       GTask        *task,
                                                       const char   *context);
 gboolean _accord_imap_client_op_finished (GTask *task);
+AccordImapMessage *_accord_imap_client_take_fetch (Op                       *op,
+                                                   const AccordImapResponse *response);
 void _accord_imap_client_simple_cb (GObject      *object,
                                     GAsyncResult *result,
                                     gpointer      user_data);

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "accord-imap-client-private.h"
+#include "accord-net-utils.h"
 
 /* RFC 2177: IDLE should be renewed before 29 minutes have passed. */
 #define IDLE_MAX_SECONDS (25 * 60)
@@ -186,7 +187,6 @@ _connect_cb (GObject      *object,
   accord_imap_connection_set_untagged_func (self->conn, _on_untagged_cb, self);
 
   greeting = accord_imap_connection_get_greeting (self->conn);
-  self->greeting = g_strdup (greeting->text);
   self->authenticated = greeting->status == ACCORD_IMAP_STATUS_PREAUTH;
   if (g_strcmp0 (greeting->code, "CAPABILITY") == 0)
     _set_capabilities (self, greeting->code_args);
@@ -261,24 +261,6 @@ accord_imap_client_connect_finish (GAsyncResult  *result,
 /* --- login -------------------------------------------------------------------------- */
 
 static void
-_login_capability_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(AccordImapResponse) response =
-      _accord_imap_client_command_done (object, result, task, NULL);
-
-  if (response == NULL)
-    {
-      _accord_imap_client_op_finished (task);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
 _login_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -316,7 +298,7 @@ _login_cb (GObject      *object,
 
   /* RFC 3501 §6.2.3: logging in may change the capabilities. */
   _accord_imap_client_send (self, task, _accord_imap_client_request (self, "CAPABILITY"), NULL,
-                            _login_capability_cb);
+                            _accord_imap_client_simple_cb);
 }
 
 /**
@@ -352,18 +334,7 @@ accord_imap_client_login_async (AccordImapClient    *self,
 
   if (accord_imap_client_has_capability (self, "AUTH=PLAIN"))
     {
-      gsize user_len = strlen (username);
-      gsize password_len = strlen (password);
-      gsize len = user_len + password_len + 2;
-      g_autofree guint8 *plain = g_malloc (len);
-      g_autofree char *encoded = NULL;
-
-      plain[0] = '\0';
-      memcpy (plain + 1, username, user_len);
-      plain[1 + user_len] = '\0';
-      memcpy (plain + 2 + user_len, password, password_len);
-      encoded = g_base64_encode (plain, len);
-      memset (plain, 0, len);
+      char *encoded = _accord_net_sasl_plain (username, password);
 
       if (accord_imap_client_has_capability (self, "SASL-IR"))
         {
@@ -377,7 +348,7 @@ accord_imap_client_login_async (AccordImapClient    *self,
           accord_imap_request_hide (request);
           accord_imap_request_add_response (request, encoded);
         }
-      memset (encoded, 0, strlen (encoded));
+      _accord_net_wipe_free (encoded);
     }
   else if (accord_imap_client_has_capability (self, "LOGINDISABLED"))
     {

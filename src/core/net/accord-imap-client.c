@@ -111,7 +111,6 @@ accord_imap_client_finalize (GObject *object)
 {
   AccordImapClient *self = (AccordImapClient *) object;
 
-  g_free (self->greeting);
   g_strfreev (self->capabilities);
   g_strfreev (self->expected);
   g_hash_table_unref (self->enabled);
@@ -194,9 +193,12 @@ accord_imap_client_get_certificate_pinned (AccordImapClient *self)
 const char *
 accord_imap_client_get_greeting (AccordImapClient *self)
 {
+  const AccordImapResponse *greeting;
+
   g_return_val_if_fail (ACCORD_IS_IMAP_CLIENT (self), NULL);
 
-  return self->greeting;
+  greeting = self->conn != NULL ? accord_imap_connection_get_greeting (self->conn) : NULL;
+  return greeting != NULL ? greeting->text : NULL;
 }
 
 guint
@@ -515,6 +517,23 @@ _accord_imap_client_op_finished (GTask *task)
     }
 
   return TRUE;
+}
+
+/* A FETCH response of @op's command, as a message; NULL when it could not be read
+ * (the error kept in @op) or names no UID. */
+AccordImapMessage *
+_accord_imap_client_take_fetch (Op                       *op,
+                                const AccordImapResponse *response)
+{
+  GError *error = NULL;
+  AccordImapMessage *message = accord_imap_message_new_from_fetch (response, NULL, &error);
+
+  if (message == NULL)
+    _accord_imap_client_op_take_error (op, error);
+  else if (message->uid == 0)
+    g_clear_pointer (&message, accord_imap_message_free);
+
+  return message;
 }
 
 void

@@ -154,67 +154,6 @@ accord_imap_uid_ranges_contain (GArray  *ranges,
   return FALSE;
 }
 
-/**
- * accord_imap_uid_set_expand:
- * @max_count: the most numbers accepted, against sets such as "1:4294967295"
- *
- * Returns: (transfer full) (element-type guint32) (nullable): the numbers of @set in
- *   ascending order, each once; %NULL if @set is not a set of numbers without "*" or
- *   holds more than @max_count
- */
-GArray *
-accord_imap_uid_set_expand (const char  *set,
-                            guint        max_count,
-                            GError     **error)
-{
-  g_autoptr(GArray) ranges = NULL;
-  g_autoptr(GArray) uids = NULL;
-  guint64 count = 0;
-
-  g_return_val_if_fail (set != NULL, NULL);
-
-  if (strchr (set, '*') != NULL)
-    {
-      g_set_error (error, ACCORD_IMAP_ERROR, ACCORD_IMAP_ERROR_PROTOCOL,
-                   _("“%s” is not a set of message numbers."), set);
-      return NULL;
-    }
-
-  ranges = accord_imap_uid_set_parse_ranges (set, error);
-  if (ranges == NULL)
-    return NULL;
-
-  for (guint i = 0; i < ranges->len; i++)
-    {
-      const AccordImapUidRange *range = &g_array_index (ranges, AccordImapUidRange, i);
-
-      count += (guint64) range->last - range->first + 1;
-    }
-  if (count > max_count)
-    {
-      g_set_error (error, ACCORD_IMAP_ERROR, ACCORD_IMAP_ERROR_LIMIT,
-                   _("The server sent a set of %" G_GUINT64_FORMAT " message numbers; "
-                     "Accord accepts up to %u."),
-                   count, max_count);
-      return NULL;
-    }
-
-  uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), (guint) count);
-  for (guint i = 0; i < ranges->len; i++)
-    {
-      const AccordImapUidRange *range = &g_array_index (ranges, AccordImapUidRange, i);
-
-      for (guint64 uid = range->first; uid <= range->last; uid++)
-        {
-          guint32 value = (guint32) uid;
-
-          g_array_append_val (uids, value);
-        }
-    }
-
-  return g_steal_pointer (&uids);
-}
-
 static gint
 _compare_uids (gconstpointer a,
                gconstpointer b)

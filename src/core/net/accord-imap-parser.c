@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "accord-imap-parser.h"
+#include "accord-net-utils.h"
 
 G_DEFINE_QUARK (accord-imap-error-quark, accord_imap_error)
 
@@ -176,27 +177,19 @@ typedef struct
   guint       next_literal;
 } Cursor;
 
-/* Some of the offending line, for the person who reports the problem. */
-static char *
-_excerpt (const char *text,
-          gsize       len)
-{
-  GString *out = g_string_new (NULL);
-
-  for (gsize i = 0; i < len && i < 80; i++)
-    g_string_append_c (out, g_ascii_isprint (text[i]) ? text[i] : '?');
-  if (len > 80)
-    g_string_append (out, "…");
-
-  return g_string_free (out, FALSE);
-}
-
 static gboolean
 _malformed (Cursor  *c,
             GError **error)
 {
-  g_autofree char *excerpt = _excerpt (c->text, c->len);
+  g_autofree char *line = NULL;
+  g_autofree char *excerpt = NULL;
 
+  /* Some of the offending line, for the person who reports the problem; many callers
+   * only try a reading and want no error. */
+  if (error == NULL)
+    return FALSE;
+  line = g_strndup (c->text, c->len);
+  excerpt = _accord_net_excerpt (line);
   g_set_error (error, ACCORD_IMAP_ERROR, ACCORD_IMAP_ERROR_PROTOCOL,
                _("The server sent an answer that does not follow the IMAP protocol: “%s”."),
                excerpt);

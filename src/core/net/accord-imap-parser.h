@@ -279,9 +279,6 @@ GArray   *accord_imap_uid_set_parse_ranges (const char          *set,
                                             GError             **error);
 gboolean  accord_imap_uid_ranges_contain   (GArray              *ranges,
                                             guint32              uid);
-GArray   *accord_imap_uid_set_expand       (const char          *set,
-                                            guint                max_count,
-                                            GError             **error);
 char     *accord_imap_uid_set_from_array   (const guint32       *uids,
                                             guint                n_uids);
 GStrv     accord_imap_uid_set_split        (const char          *set,
