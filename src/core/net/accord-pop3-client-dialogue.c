@@ -162,10 +162,8 @@ _pop3_take_line (AccordPop3Client  *self,
   if (_accord_pop3_is_ok (line))
     {
       cmd->status = g_strdup (line);
-      if (!(cmd->flags & CMD_MULTILINE))
-        return ANSWER_COMPLETE;
-      cmd->data = g_byte_array_new ();
-      return ANSWER_INCOMPLETE;
+      /* A multi-line answer's data follows: the pump reads it once the status is in. */
+      return (cmd->flags & CMD_MULTILINE) ? ANSWER_INCOMPLETE : ANSWER_COMPLETE;
     }
   if (_accord_pop3_is_err (line) || ((cmd->flags & CMD_SASL) && line[0] == '+'))
     {
@@ -175,6 +173,14 @@ _pop3_take_line (AccordPop3Client  *self,
 
   *error = _accord_pop3_protocol_error (self, line);
   return ANSWER_BROKEN;
+}
+
+/* The most a command's multi-line answer may hold: a message, or a listing. */
+static gsize
+_pop3_data_limit (AccordPop3Client *self,
+                  Pop3Command      *cmd)
+{
+  return (cmd->flags & CMD_MESSAGE) ? self->max_message_size : MAX_LISTING_SIZE;
 }
 
 static void
@@ -213,7 +219,7 @@ _pop3_read_data_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
         {
-          g_autofree char *limit = g_format_size (self->max_message_size);
+          g_autofree char *limit = g_format_size (_pop3_data_limit (self, cmd));
 
           g_clear_error (&error);
           error = g_error_new (ACCORD_POP3_ERROR, ACCORD_POP3_ERROR_TOO_LARGE,
@@ -225,7 +231,6 @@ _pop3_read_data_cb (GObject      *object,
       return;
     }
 
-  g_clear_pointer (&cmd->data, g_byte_array_unref);
   cmd->data = data;
   _pop3_complete (self, cmd);
   _pop3_pump (self);
@@ -367,10 +372,8 @@ _pop3_pump (AccordPop3Client *self)
   if (!self->reading && head != NULL && head->written)
     {
       self->reading = TRUE;
-      if (head->data != NULL)
-        accord_line_connection_read_dotted_async (self->conn,
-                                                  (head->flags & CMD_MESSAGE) ? self->max_message_size
-                                                                              : MAX_LISTING_SIZE,
+      if (head->status != NULL)
+        accord_line_connection_read_dotted_async (self->conn, _pop3_data_limit (self, head),
                                                   g_task_get_cancellable (head->task),
                                                   _pop3_read_data_cb, g_object_ref (self));
       else

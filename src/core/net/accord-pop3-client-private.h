@@ -49,7 +49,6 @@ struct _AccordPop3Client
   AccordSecurity        security;
   GTlsDatabase         *database;
   char                 *pin;
-  guint                 timeout;
 
   char                 *greeting;
   char                **capabilities;  /* upper case: the first word of each CAPA line */

@@ -108,8 +108,8 @@ accord_pop3_client_class_init (AccordPop3ClientClass *klass)
   /**
    * AccordPop3Client:max-message-size:
    *
-   * The largest message RETR downloads, and the largest listing UIDL or LIST reads, in
-   * bytes. A larger one fails with %ACCORD_POP3_ERROR_TOO_LARGE.
+   * The largest message RETR downloads, in bytes; listings (UIDL, LIST) have a limit
+   * of their own, 16 MiB. A larger one fails with %ACCORD_POP3_ERROR_TOO_LARGE.
    */
   properties[PROP_MAX_MESSAGE_SIZE] =
     g_param_spec_uint64 ("max-message-size", NULL, NULL,
@@ -499,7 +499,6 @@ accord_pop3_client_connect_async (const char          *host,
   self->port = port;
   self->security = security;
   self->pin = g_strdup (pinned);
-  self->timeout = timeout;
   g_set_object (&self->database, database);
 
   task = g_task_new (NULL, cancellable, callback, user_data);

@@ -22,8 +22,8 @@ G_BEGIN_DECLS
  *   [LOGIN-DELAY], [SYS/TEMP])
  * @ACCORD_POP3_ERROR_REFUSED: the server answered -ERR to a command, e.g. RETR of a
  *   message that is gone; the connection is still usable
- * @ACCORD_POP3_ERROR_TOO_LARGE: a message or listing is larger than the client's
- *   maximum; the connection is closed, since the rest of it was not read
+ * @ACCORD_POP3_ERROR_TOO_LARGE: a message is larger than the client's maximum, or a
+ *   listing larger than 16 MiB; the connection is closed, since the rest of it was not read
  * @ACCORD_POP3_ERROR_CLOSED: the connection was closed, by QUIT or after an earlier
  *   error, which the message names
  *
