@@ -546,20 +546,11 @@ _on_accept_certificate_cb (GTlsConnection       *tls,
                            gpointer              user_data)
 {
   AccordImapConnection *self = user_data;
-  g_autofree char *fingerprint = accord_certificate_get_fingerprint (certificate);
-
-  gboolean accepted;
+  gboolean accepted = accord_tls_accept_certificate (tls, certificate, self->database, self->pin,
+                                                     self->host, self->port, &errors, &self->pinned);
 
   g_set_object (&self->peer_certificate, certificate);
-  self->pinned = self->pin != NULL && accord_fingerprint_equal (fingerprint, self->pin);
-  accepted = accord_tls_accept_certificate (tls, certificate, self->database, self->pin, &errors);
   self->peer_errors = errors;
-
-  g_debug ("%s:%u: certificate %s failed verification (flags 0x%x), %s",
-           self->host, self->port, fingerprint, errors,
-           self->pinned ? "accepted: it is pinned" : accepted ? "accepted: an authority vouches for it"
-                                                              : "refused");
-
   return accepted;
 }
 
@@ -588,16 +579,11 @@ _handshake_cb (GObject      *object,
       if (self->peer_certificate != NULL && !self->pinned &&
           g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
         {
-          g_autofree char *fingerprint = NULL;
-          g_autofree char *problems = accord_certificate_describe_errors (self->peer_errors,
-                                                                          self->host);
+          g_autofree char *message = accord_certificate_describe_refusal (self->peer_certificate,
+                                                                          self->peer_errors,
+                                                                          self->host, self->port);
 
-          fingerprint = accord_certificate_get_fingerprint (self->peer_certificate);
-          _fail (self,
-                 g_error_new (ACCORD_IMAP_ERROR, ACCORD_IMAP_ERROR_CERTIFICATE,
-                              _("The certificate of %s:%u is not trusted. %s Its SHA-256 "
-                                "fingerprint is %s."),
-                              self->host, self->port, problems, fingerprint),
+          _fail (self, g_error_new_literal (ACCORD_IMAP_ERROR, ACCORD_IMAP_ERROR_CERTIFICATE, message),
                  NULL);
           return;
         }

@@ -185,8 +185,10 @@ accord_tls_client_connection_new (GIOStream           *base,
  *   #GTlsConnection::accept-certificate handler
  * @database: (nullable): the database it was made with
  * @pin: (nullable): the pin it was made with
+ * @host: @port: the server, for the log
  * @errors: (inout): what verification found; on return, what is left against the
  *   certificate
+ * @pinned: (out): whether it is the pinned certificate
  *
  * Whether to accept a certificate that verification did not: it is the pinned one,
  * or, on a connection made without the system's authorities, the system's authorities
@@ -197,27 +199,57 @@ accord_tls_accept_certificate (GTlsConnection       *tls,
                                GTlsCertificate      *certificate,
                                GTlsDatabase         *database,
                                const char           *pin,
-                               GTlsCertificateFlags *errors)
+                               const char           *host,
+                               guint16               port,
+                               GTlsCertificateFlags *errors,
+                               gboolean             *pinned)
 {
   g_autofree char *fingerprint = accord_certificate_get_fingerprint (certificate);
-  g_autoptr(GTlsDatabase) system = NULL;
-  g_autoptr(GError) error = NULL;
-  GSocketConnectable *identity = NULL;
+  gboolean accepted = FALSE;
 
-  if (pin != NULL && accord_fingerprint_equal (fingerprint, pin))
-    return TRUE;
-  if (pin == NULL || database != NULL)
-    return FALSE;
+  *pinned = pin != NULL && accord_fingerprint_equal (fingerprint, pin);
+  if (*pinned)
+    accepted = TRUE;
+  else if (pin != NULL && database == NULL)
+    {
+      /* Not the pinned certificate, on a connection that had no authorities to check
+       * it with: check it as any other. */
+      g_autoptr(GTlsDatabase) system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+      g_autoptr(GError) error = NULL;
+      GSocketConnectable *identity = NULL;
 
-  /* Not the pinned certificate, on a connection that had no authorities to check it
-   * with: check it as any other. */
-  system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
-  if (G_IS_TLS_CLIENT_CONNECTION (tls))
-    identity = g_tls_client_connection_get_server_identity (G_TLS_CLIENT_CONNECTION (tls));
-  *errors = g_tls_database_verify_chain (system, certificate, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
-                                         identity, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, &error);
-  if (error != NULL)
-    *errors |= G_TLS_CERTIFICATE_GENERIC_ERROR;
+      if (G_IS_TLS_CLIENT_CONNECTION (tls))
+        identity = g_tls_client_connection_get_server_identity (G_TLS_CLIENT_CONNECTION (tls));
+      *errors = g_tls_database_verify_chain (system, certificate, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
+                                             identity, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, &error);
+      if (error != NULL)
+        *errors |= G_TLS_CERTIFICATE_GENERIC_ERROR;
+      accepted = *errors == 0;
+    }
 
-  return *errors == 0;
+  g_debug ("%s:%u: certificate %s failed verification (flags 0x%x), %s", host, port, fingerprint,
+           *errors, *pinned ? "accepted: it is pinned" : accepted ? "accepted: an authority vouches for it"
+                                                                  : "refused");
+  return accepted;
+}
+
+/**
+ * accord_certificate_describe_refusal:
+ * @errors: what verification found against @certificate
+ *
+ * Returns: (transfer full): the sentence for a certificate refused: its problems and
+ *   its fingerprint, for the person to check
+ */
+char *
+accord_certificate_describe_refusal (GTlsCertificate      *certificate,
+                                     GTlsCertificateFlags  errors,
+                                     const char           *host,
+                                     guint16               port)
+{
+  g_autofree char *fingerprint = accord_certificate_get_fingerprint (certificate);
+  g_autofree char *problems = accord_certificate_describe_errors (errors, host);
+
+  return g_strdup_printf (_("The certificate of %s:%u is not trusted. %s Its SHA-256 fingerprint "
+                            "is %s."),
+                          host, port, problems, fingerprint);
 }

@@ -25,6 +25,13 @@ gboolean   accord_tls_accept_certificate        (GTlsConnection       *tls,
                                                   GTlsCertificate      *certificate,
                                                   GTlsDatabase         *database,
                                                   const char           *pin,
-                                                  GTlsCertificateFlags *errors);
+                                                  const char           *host,
+                                                  guint16               port,
+                                                  GTlsCertificateFlags *errors,
+                                                  gboolean             *pinned);
+char      *accord_certificate_describe_refusal  (GTlsCertificate      *certificate,
+                                                  GTlsCertificateFlags  errors,
+                                                  const char           *host,
+                                                  guint16               port);
 
 G_END_DECLS
