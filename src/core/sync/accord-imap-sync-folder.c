@@ -118,7 +118,7 @@ _apply_flags (AccordImapSync  *self,
       accord_mail_flags_to_letters (action->flags, letters);
       ok = accord_sync_state_set_message_flags (self->state, folder_id, action->uid, letters, error);
     }
-  if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+  if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
     return FALSE;
 
   self->stats.flags_changed += n;
@@ -198,7 +198,7 @@ _apply_deletions (AccordImapSync  *self,
     ok = accord_sync_state_remove_message (self->state, folder_id, g_array_index (forget, guint32, i),
                                            error);
   ok = ok && (intent == 0 || accord_sync_state_remove_intent (self->state, intent, error));
-  if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+  if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
     return FALSE;
 
   self->stats.deleted_here += here->len;
@@ -790,7 +790,7 @@ _accord_imap_sync_folder (AccordImapSync     *self,
     ok = accord_sync_state_remove_decision (self->state, asked_here->id, error);
   if (ok && asked_there != NULL && plan->held_remote_deletes == 0)
     ok = accord_sync_state_remove_decision (self->state, asked_there->id, error);
-  if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+  if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
     goto out_fail;
 
   return TRUE;

@@ -394,7 +394,7 @@ _sync_one_rename (AccordImapSync  *self,
       ok = accord_sync_state_rename_folder (self->state, folder->id, to,
                                             target != NULL ? target->raw_name : NULL, error) &&
            (intent == 0 || accord_sync_state_remove_intent (self->state, intent, error));
-      if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+      if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
         return FALSE;
       g_debug ("Folder “%s” renamed “%s”", folder->name, to);
       self->stats.folders_renamed++;
@@ -441,7 +441,7 @@ _finish_renames (AccordImapSync  *self,
           *renamed = TRUE;
         }
       ok = ok && accord_sync_state_remove_intent (self->state, intent->id, error);
-      if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+      if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
         return FALSE;
     }
 

@@ -42,9 +42,6 @@ struct _AccordImapSync
 /* accord-imap-sync.c */
 char       *_accord_imap_sync_message_id          (GBytes                 *message);
 gboolean    _accord_imap_sync_has_message_id_field (GBytes                *message);
-gboolean    _accord_imap_sync_commit_or_rollback  (AccordSyncState        *state,
-                                                   gboolean                ok,
-                                                   GError                **error);
 char       *_accord_imap_sync_local_name          (const AccordImapFolder *folder);
 gboolean    _accord_imap_sync_is_selectable       (const AccordImapFolder *folder);
 

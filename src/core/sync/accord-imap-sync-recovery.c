@@ -89,7 +89,7 @@ _accord_imap_sync_recover (AccordImapSync  *self,
               }
             }
           ok = ok && accord_sync_state_remove_intent (self->state, intent->id, error);
-          if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+          if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
             return FALSE;
         }
       else if (g_str_equal (intent->kind, "append"))
@@ -148,7 +148,7 @@ _accord_imap_sync_recover (AccordImapSync  *self,
               ok = accord_sync_state_put_message (self->state, &row, error);
             }
           ok = ok && accord_sync_state_remove_intent (self->state, intent->id, error);
-          if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+          if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
             return FALSE;
         }
       else if (g_str_equal (intent->kind, "move"))
@@ -192,7 +192,7 @@ _accord_imap_sync_recover (AccordImapSync  *self,
                 }
             }
           ok = ok && accord_sync_state_remove_intent (self->state, intent->id, error);
-          if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+          if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
             return FALSE;
         }
       else if (g_str_equal (intent->kind, "expunge"))
@@ -272,7 +272,7 @@ _accord_imap_sync_rematch (AccordImapSync  *self,
         }
     }
   ok = ok && accord_sync_state_set_cursor (self->state, folder_id, uidvalidity, 0, 0, error);
-  return _accord_imap_sync_commit_or_rollback (self->state, ok, error);
+  return accord_sync_state_commit_or_rollback (self->state, ok, error);
 }
 
 typedef struct
@@ -355,7 +355,7 @@ _move_one (AccordImapSync  *self,
           }
     }
   ok = ok && (source == NULL || accord_sync_state_remove_intent (self->state, intent, error));
-  if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+  if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
     return FALSE;
 
   self->stats.moved += move->uids->len;

@@ -70,7 +70,7 @@ _flush_download (AccordImapSyncDownload  *download,
 
       ok = accord_sync_state_put_message (self->state, &row, error);
     }
-  if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+  if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
     return FALSE;
 
   self->stats.fetched += download->batch->len;
@@ -298,7 +298,7 @@ _accord_imap_sync_upload (AccordImapSync              *self,
     }
   /* Without UIDPLUS the intent stays: the next run finds the UID by Message-ID. */
   ok = ok && (uid == 0 || accord_sync_state_remove_intent (self->state, intent, error));
-  if (!_accord_imap_sync_commit_or_rollback (self->state, ok, error))
+  if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
     return FALSE;
 
   self->stats.uploaded++;

@@ -117,20 +117,6 @@ _accord_imap_sync_message_id (GBytes *message)
   return g_strndup (open, close - open + 1);
 }
 
-/* Transactions */
-
-gboolean
-_accord_imap_sync_commit_or_rollback (AccordSyncState  *state,
-                                      gboolean          ok,
-                                      GError          **error)
-{
-  if (ok)
-    return accord_sync_state_commit (state, error);
-
-  accord_sync_state_rollback (state);
-  return FALSE;
-}
-
 /* The whole account */
 
 char *

@@ -5,10 +5,7 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -68,56 +65,6 @@ G_DEFINE_FINAL_TYPE (AccordOutbox, accord_outbox, G_TYPE_OBJECT)
 /* Per line; the server may take a while to accept a large message. */
 #define TIMEOUT_SECONDS 120
 #define MAX_SUBJECT_CHARS 120
-
-
-static gboolean
-_commit_or_rollback (AccordSyncState  *state,
-                     gboolean          ok,
-                     GError          **error)
-{
-  if (ok)
-    return accord_sync_state_commit (state, error);
-
-  accord_sync_state_rollback (state);
-  return FALSE;
-}
-
-/* One run per account at a time: the lock goes with the process, also when it is
- * killed. */
-static gboolean
-_lock (AccordOutbox  *self,
-       GCancellable  *cancellable,
-       GError       **error)
-{
-  g_autofree char *path = g_strconcat (self->state_path, ".outbox-lock", NULL);
-
-  self->lock_fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (self->lock_fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not open “%s”: %s"), path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  while (flock (self->lock_fd, LOCK_EX | LOCK_NB) != 0)
-    {
-      int saved_errno = errno;
-
-      if (saved_errno != EWOULDBLOCK && saved_errno != EINTR)
-        {
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Could not lock “%s”: %s"), path, g_strerror (saved_errno));
-          return FALSE;
-        }
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      g_usleep (50 * 1000);
-    }
-
-  return TRUE;
-}
 
 /* The Subject field, unfolded and shortened, to name the message to the person. */
 static char *
@@ -225,7 +172,7 @@ _ask_about (AccordOutbox                *self,
   id = ok ? accord_sync_state_add_decision (self->state, ACCORD_OUTBOX_DECISION_MAYBE_SENT, 0, detail, error)
           : 0;
   ok = id != 0 && accord_sync_state_set_decision_payload (self->state, id, item->key, error);
-  if (!_commit_or_rollback (self->state, ok, error))
+  if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
     return FALSE;
 
   self->stats.undecided++;
@@ -302,7 +249,7 @@ _reconcile (AccordOutbox  *self,
       g_hash_table_iter_init (&iter, waiting);
       while (ok && g_hash_table_iter_next (&iter, &key, NULL))
         ok = accord_sync_state_outbox_add (self->state, key, error);
-      if (!_commit_or_rollback (self->state, ok, error))
+      if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
         return FALSE;
     }
 
@@ -416,7 +363,7 @@ _send_one (AccordOutbox  *self,
     {
       ok = accord_sync_state_outbox_update (self->state, key, ACCORD_STATE_OUTBOX_FAILED,
                                             item->attempts, local_error->message, error);
-      if (!_commit_or_rollback (self->state, ok, error))
+      if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
         return FALSE;
       self->stats.failed++;
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -425,7 +372,7 @@ _send_one (AccordOutbox  *self,
 
   ok = accord_sync_state_outbox_update (self->state, key, ACCORD_STATE_OUTBOX_SENDING,
                                         item->attempts, NULL, error);
-  if (!_commit_or_rollback (self->state, ok, error))
+  if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
     return FALSE;
 
   accord_smtp_client_send_async (self->client, from, (const char * const *) recipients, to_send,
@@ -503,7 +450,7 @@ _settle_answers (AccordOutbox  *self,
                                             yes ? ACCORD_STATE_OUTBOX_QUEUED : ACCORD_STATE_OUTBOX_SENT,
                                             item->attempts, NULL, error);
       ok = ok && accord_sync_state_remove_decision (self->state, decision->id, error);
-      if (!_commit_or_rollback (self->state, ok, error))
+      if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
         return FALSE;
     }
 
@@ -534,7 +481,7 @@ _send_all (AccordOutbox  *self,
     self->sent_folder = g_strdup (ACCORD_OUTBOX_SENT_FOLDER);
   if ((self->file_sent &&
        !accord_maildir_ensure_folder (self->maildir, self->sent_folder, cancellable, error)) ||
-      !_lock (self, cancellable, error) ||
+      (self->lock_fd = _accord_sync_lock (self->state_path, ".outbox-lock", cancellable, error)) < 0 ||
       !_settle_answers (self, cancellable, error) ||
       !_reconcile (self, cancellable, error))
     return FALSE;

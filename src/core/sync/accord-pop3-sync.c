@@ -5,10 +5,7 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -103,55 +100,6 @@ _now (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static gboolean
-_commit_or_rollback (AccordSyncState  *state,
-                     gboolean          ok,
-                     GError          **error)
-{
-  if (ok)
-    return accord_sync_state_commit (state, error);
-
-  accord_sync_state_rollback (state);
-  return FALSE;
-}
-
-/* One run per account at a time: the lock goes with the process, also when it is
- * killed. */
-static gboolean
-_lock (AccordPop3Sync  *self,
-       GCancellable    *cancellable,
-       GError         **error)
-{
-  g_autofree char *path = g_strconcat (self->state_path, ".pop3-lock", NULL);
-
-  self->lock_fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (self->lock_fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not open “%s”: %s"), path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  while (flock (self->lock_fd, LOCK_EX | LOCK_NB) != 0)
-    {
-      int saved_errno = errno;
-
-      if (saved_errno != EWOULDBLOCK && saved_errno != EINTR)
-        {
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Could not lock “%s”: %s"), path, g_strerror (saved_errno));
-          return FALSE;
-        }
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      g_usleep (50 * 1000);
-    }
-
-  return TRUE;
-}
-
 /* The keys of every message in every local folder: a message the person moved out of
  * the INBOX is still here. */
 static GHashTable *
@@ -228,7 +176,7 @@ _recover (AccordPop3Sync  *self,
           self->stats.recovered += ok;
         }
       ok = ok && accord_sync_state_remove_intent (self->state, intent->id, error);
-      ok = _commit_or_rollback (self->state, ok, error);
+      ok = accord_sync_state_commit_or_rollback (self->state, ok, error);
     }
 
   return ok;
@@ -358,7 +306,7 @@ _forget_gone (AccordPop3Sync  *self,
     return FALSE;
   for (guint i = 0; ok && i < gone->len; i++)
     ok = accord_sync_state_pop3_remove (self->state, g_ptr_array_index (gone, i), error);
-  if (!_commit_or_rollback (self->state, ok, error))
+  if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
     return FALSE;
 
   for (guint i = 0; i < gone->len; i++)
@@ -505,7 +453,7 @@ _fetch_batch (AccordPop3Sync  *self,
       ok = accord_sync_state_pop3_put (self->state, listed->ident, delivery->key, _now (), error);
     }
   ok = ok && accord_sync_state_remove_intent (self->state, intent_id, error);
-  if (!_commit_or_rollback (self->state, ok, error))
+  if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
     return FALSE;
 
   self->stats.fetched += deliveries->len;
@@ -638,7 +586,7 @@ _choose_deletions (AccordPop3Sync  *self,
           ok = accord_sync_state_pop3_put (self->state, listed->ident, NULL, row->first_seen, error);
         }
       ok = ok && accord_sync_state_remove_decision (self->state, asked->id, error);
-      return _commit_or_rollback (self->state, ok, error);
+      return accord_sync_state_commit_or_rollback (self->state, ok, error);
     }
   if (newly_gone->len > threshold &&
       !(asked != NULL && g_strcmp0 (asked->answer, "yes") == 0 && newly_gone->len <= asked->held))
@@ -660,7 +608,7 @@ _choose_deletions (AccordPop3Sync  *self,
     }
   if (asked != NULL)
     ok = ok && accord_sync_state_remove_decision (self->state, asked->id, error);
-  if (!_commit_or_rollback (self->state, ok, error))
+  if (!accord_sync_state_commit_or_rollback (self->state, ok, error))
     return FALSE;
 
   g_ptr_array_extend (doomed, newly_gone, NULL, NULL);
@@ -719,7 +667,7 @@ _delete_and_quit (AccordPop3Sync  *self,
 
       ok = accord_sync_state_pop3_remove (self->state, listed->ident, error);
     }
-  return _commit_or_rollback (self->state, ok, error);
+  return accord_sync_state_commit_or_rollback (self->state, ok, error);
 }
 
 static gboolean
@@ -737,7 +685,7 @@ _sync (AccordPop3Sync  *self,
     return FALSE;
   self->state = accord_sync_state_open (self->state_path, cancellable, error);
   if (self->state == NULL ||
-      !_lock (self, cancellable, error) ||
+      (self->lock_fd = _accord_sync_lock (self->state_path, ".pop3-lock", cancellable, error)) < 0 ||
       !_recover (self, cancellable, error) ||
       !_connect (self, cancellable, error))
     return FALSE;

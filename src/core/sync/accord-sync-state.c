@@ -752,6 +752,27 @@ accord_sync_state_in_transaction (AccordSyncState *self)
 }
 
 /**
+ * accord_sync_state_commit_or_rollback:
+ * @ok: whether the work of the transaction went through
+ *
+ * Ends the transaction: commits it when @ok, else rolls it back (@error, set by the
+ * work that failed, stays as it is).
+ *
+ * Returns: whether the transaction was committed
+ */
+gboolean
+accord_sync_state_commit_or_rollback (AccordSyncState  *self,
+                                      gboolean          ok,
+                                      GError          **error)
+{
+  if (ok)
+    return accord_sync_state_commit (self, error);
+
+  accord_sync_state_rollback (self);
+  return FALSE;
+}
+
+/**
  * accord_sync_state_transaction:
  * @func: the work; it returns %FALSE with its error set to roll everything back
  *

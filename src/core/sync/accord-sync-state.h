@@ -185,6 +185,9 @@ gboolean accord_sync_state_commit            (AccordSyncState                 *s
                                               GError                         **error);
 void     accord_sync_state_rollback          (AccordSyncState                 *self);
 gboolean accord_sync_state_in_transaction    (AccordSyncState                 *self);
+gboolean accord_sync_state_commit_or_rollback (AccordSyncState                *self,
+                                               gboolean                        ok,
+                                               GError                        **error);
 gboolean accord_sync_state_transaction       (AccordSyncState                 *self,
                                               AccordSyncStateTransactionFunc   func,
                                               gpointer                         user_data,

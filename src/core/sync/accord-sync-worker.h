@@ -19,6 +19,10 @@ void          _accord_sync_store_result_cb (GObject       *object,
                                             GAsyncResult  *result,
                                             gpointer       user_data);
 GAsyncResult *_accord_sync_await           (GAsyncResult **slot);
+int           _accord_sync_lock            (const char     *state_path,
+                                            const char     *suffix,
+                                            GCancellable   *cancellable,
+                                            GError        **error);
 
 #define AWAIT_INIT(name) g_autoptr(GAsyncResult) name = NULL
 
