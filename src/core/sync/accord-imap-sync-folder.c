@@ -37,12 +37,20 @@ _store_flags (AccordImapSync  *self,
   return accord_imap_client_store_flags_finish (self->client, _accord_sync_await (&result), error);
 }
 
+/* The file name of the file with @key, from the folder's files by key. */
+static const char *
+_filename (GHashTable *files,
+           const char *key)
+{
+  return ((AccordMaildirMessage *) g_hash_table_lookup (files, key))->filename;
+}
+
 static gboolean
 _apply_flags (AccordImapSync  *self,
               gint64           folder_id,
               const char      *folder,
               AccordSyncPlan  *plan,
-              GHashTable      *filenames,
+              GHashTable      *files,
               GCancellable    *cancellable,
               GError         **error)
 {
@@ -66,7 +74,7 @@ _apply_flags (AccordImapSync  *self,
         {
           accord_mail_flags_to_letters (action->flags, letters);
           g_ptr_array_add (local_changes,
-                           accord_maildir_change_new (g_hash_table_lookup (filenames, action->key),
+                           accord_maildir_change_new (_filename (files, action->key),
                                                       letters));
         }
 
@@ -130,7 +138,7 @@ _apply_deletions (AccordImapSync  *self,
                   gint64           folder_id,
                   const char      *folder,
                   AccordSyncPlan  *plan,
-                  GHashTable      *filenames,
+                  GHashTable      *files,
                   GCancellable    *cancellable,
                   GError         **error)
 {
@@ -145,7 +153,7 @@ _apply_deletions (AccordImapSync  *self,
       const AccordSyncAction *action = &g_array_index (plan->actions, AccordSyncAction, i);
 
       if (action->kind == ACCORD_SYNC_ACTION_DELETE_LOCAL)
-        g_ptr_array_add (here, accord_maildir_change_new (g_hash_table_lookup (filenames, action->key),
+        g_ptr_array_add (here, accord_maildir_change_new (_filename (files, action->key),
                                                           NULL));
       else if (action->kind == ACCORD_SYNC_ACTION_DELETE_REMOTE)
         g_array_append_val (there, action->uid);
@@ -384,6 +392,16 @@ _accord_imap_sync_check_here (AccordImapSync  *self,
   return TRUE;
 }
 
+/* Whether _accord_imap_sync_check_here() found the folder exactly as last synced. */
+gboolean
+_accord_imap_sync_is_quiet_here (AccordImapSync *self,
+                                 gint64          folder_id)
+{
+  CheckedHere *checked = self->checked_here ? g_hash_table_lookup (self->checked_here, &folder_id) : NULL;
+
+  return checked != NULL && checked->quiet;
+}
+
 /* The UIDs in [@uidnext, @remote_uidnext) not in @above, as ranges: the messages the
  * server has had since the last sync. */
 static char *
@@ -460,18 +478,11 @@ _accord_imap_sync_prepare (AccordImapSync     *self,
       remote_folder->uidvalidity != cursor->uidvalidity)
     return TRUE;
 
+  /* Every folder with a cursor was looked at by _accord_imap_sync_check_here(); one
+   * that was not gets the whole sync, which is always right. */
   checked = self->checked_here ? g_hash_table_lookup (self->checked_here, &run->folder_id) : NULL;
   if (checked == NULL)
-    {
-      g_autoptr(GPtrArray) intents = accord_sync_state_list_intents (self->state, error);
-
-      if (intents == NULL)
-        return FALSE;
-      checked = _check_folder_here (self, cursor, intents, cancellable);
-      if (self->checked_here == NULL)
-        self->checked_here = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, _checked_here_free);
-      g_hash_table_insert (self->checked_here, g_memdup2 (&run->folder_id, sizeof run->folder_id), checked);
-    }
+    return TRUE;
   quiet = checked->quiet;
   if (quiet)
     run->new_uids = _new_uid_set (cursor->uidnext, remote_folder->uidnext, checked->above);
@@ -588,7 +599,7 @@ _accord_imap_sync_folder (AccordImapSync     *self,
   g_autoptr(GStringChunk) synced_keys = g_string_chunk_new (4096);
   CollectSynced collect = { synced, synced_keys };
   g_autoptr(GArray) to_fetch = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autoptr(GHashTable) filenames = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) by_key = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(AccordSyncPlan) plan = NULL;
   g_autoptr(GPtrArray) decisions = NULL;
   AccordStateDecision *asked_here = NULL;
@@ -698,8 +709,7 @@ _accord_imap_sync_folder (AccordImapSync     *self,
 
   /* No stat() per file: names carry the size, and only uploads need a date. */
   files = accord_maildir_scan (self->maildir, folder, ACCORD_MAILDIR_SCAN_NONE, cancellable, error);
-  self->recovering_folder = folder;
-  if (files == NULL || !_accord_imap_sync_recover (self, folder_id, files, cancellable, error))
+  if (files == NULL || !_accord_imap_sync_recover (self, folder_id, folder, files, cancellable, error))
     goto out_fail;
 
   for (guint i = 0; i < files->len; i++)
@@ -708,7 +718,7 @@ _accord_imap_sync_folder (AccordImapSync     *self,
       AccordLocalEntry entry = { file->key, accord_mail_flags_from_letters (file->flags) };
 
       g_array_append_val (local, entry);
-      g_hash_table_insert (filenames, file->key, file->filename);
+      g_hash_table_insert (by_key, file->key, file);
     }
 
   if (!accord_sync_state_foreach_message (self->state, folder_id, _collect_synced, &collect, error))
@@ -749,20 +759,16 @@ _accord_imap_sync_folder (AccordImapSync     *self,
   if (ahead && _plan_needs_server (plan))
     goto redo;
 
-  ok = _apply_flags (self, folder_id, folder, plan, filenames, cancellable, error) &&
-       _apply_deletions (self, folder_id, folder, plan, filenames, cancellable, error);
+  ok = _apply_flags (self, folder_id, folder, plan, by_key, cancellable, error) &&
+       _apply_deletions (self, folder_id, folder, plan, by_key, cancellable, error);
 
   for (guint i = 0; ok && i < plan->actions->len; i++)
     {
       const AccordSyncAction *action = &g_array_index (plan->actions, AccordSyncAction, i);
 
       if (action->kind == ACCORD_SYNC_ACTION_UPLOAD)
-        {
-          for (guint j = 0; j < files->len; j++)
-            if (g_str_equal (((AccordMaildirMessage *) g_ptr_array_index (files, j))->key, action->key))
-              ok = _accord_imap_sync_upload (self, folder_id, folder, remote_folder->name,
-                            g_ptr_array_index (files, j), cancellable, error);
-        }
+        ok = _accord_imap_sync_upload (self, folder_id, folder, remote_folder->name,
+                                       g_hash_table_lookup (by_key, action->key), cancellable, error);
       else if (action->kind == ACCORD_SYNC_ACTION_FETCH)
         g_array_append_val (to_fetch, action->uid);
     }

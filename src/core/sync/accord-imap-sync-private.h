@@ -36,7 +36,6 @@ struct _AccordImapSync
   GHashTable          *checked_here;  /* folder id → what the files said, see
                                          _accord_imap_sync_check_here() */
   gboolean             all_quiet_here; /* every folder synced before is as it was */
-  const char          *recovering_folder;
 };
 
 /* accord-imap-sync.c */
@@ -118,6 +117,8 @@ gboolean    _accord_imap_sync_folder              (AccordImapSync         *self,
                                                    GCancellable           *cancellable,
                                                    GError                **error);
 void        _accord_imap_sync_run_clear           (AccordImapSyncRun      *run);
+gboolean    _accord_imap_sync_is_quiet_here       (AccordImapSync         *self,
+                                                   gint64                  folder_id);
 gboolean    _accord_imap_sync_check_here          (AccordImapSync         *self,
                                                    GCancellable           *cancellable,
                                                    GError                **error);
@@ -125,6 +126,7 @@ gboolean    _accord_imap_sync_check_here          (AccordImapSync         *self,
 /* accord-imap-sync-recovery.c */
 gboolean    _accord_imap_sync_recover             (AccordImapSync         *self,
                                                    gint64                  folder_id,
+                                                   const char             *folder,
                                                    GPtrArray              *files,
                                                    GCancellable           *cancellable,
                                                    GError                **error);

@@ -15,18 +15,12 @@
 
 #include "accord-imap-sync-private.h"
 
-/* The local name of the folder an intent belongs to. */
-static const char *
-intent_folder (AccordImapSync          *self,
-               const AccordStateIntent *intent)
-{
-  return self->recovering_folder;
-}
-
-/* After a crash: finish what the journal says was under way in @folder_id. */
+/* After a crash: finish what the journal says was under way in @folder_id, the folder
+ * @folder here. */
 gboolean
 _accord_imap_sync_recover (AccordImapSync  *self,
                            gint64           folder_id,
+                           const char      *folder,
                            GPtrArray       *files,
                            GCancellable    *cancellable,
                            GError         **error)
@@ -172,7 +166,7 @@ _accord_imap_sync_recover (AccordImapSync  *self,
 
               if (!g_strv_contains ((const char * const *) keys, file->key))
                 continue;
-              message = accord_maildir_read_message (self->maildir, intent_folder (self, intent),
+              message = accord_maildir_read_message (self->maildir, folder,
                                                      file->filename, cancellable, NULL);
               message_id = message ? _accord_imap_sync_message_id (message) : NULL;
               if (message_id == NULL)
@@ -403,6 +397,9 @@ _accord_imap_sync_apply_local_moves (AccordImapSync  *self,
         continue;
       name = _accord_imap_sync_local_name (folder);
       known = accord_sync_state_lookup_folder (self->state, name, NULL);
+      /* Found exactly as last synced a moment ago: it neither gained nor lost a file. */
+      if (known != NULL && _accord_imap_sync_is_quiet_here (self, known->id))
+        continue;
       files = accord_maildir_scan (self->maildir, name, ACCORD_MAILDIR_SCAN_NONE, cancellable, NULL);
       if (files == NULL)
         continue;

@@ -80,7 +80,11 @@ accord_sync_state_ensure_folder (AccordSyncState  *self,
   insert = _accord_state_prepare (self,
                                   "INSERT INTO folders (name, remote_name) VALUES (?1, ?2) "
                                   "ON CONFLICT (name) DO UPDATE "
-                                  "SET remote_name = coalesce (excluded.remote_name, remote_name)",
+                                  "SET remote_name = excluded.remote_name "
+                                  /* Called for every folder on every sync: no write
+                                   * when nothing changed. */
+                                  "WHERE excluded.remote_name IS NOT NULL "
+                                  "AND remote_name IS NOT excluded.remote_name",
                                   error);
   if (insert == NULL)
     return 0;
