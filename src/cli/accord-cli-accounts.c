@@ -15,16 +15,6 @@
 #include "accord-cli.h"
 #include "accord-core.h"
 
-/* Longer than any password a person types; more is not a password. */
-
-static void
-_store_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* Parses the options of one verb; returns FALSE with a usage message printed. */
 static gboolean
 _parse_options (const char    *parameter,
@@ -71,9 +61,8 @@ _print_service (const char          *label,
   if (config->pinned_certificate != NULL)
     g_string_append_printf (line, "  %s %s", _("pinned certificate"), config->pinned_certificate);
   if (g_strcmp0 (config->keep_on_server, "delete-after-days") == 0)
-    g_string_append_printf (line, "  %s", _("deleted on the server after"));
-  if (g_strcmp0 (config->keep_on_server, "delete-after-days") == 0)
-    g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, " %u day", " %u days", config->keep_days),
+    g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "  deleted on the server after %u day",
+                                               "  deleted on the server after %u days", config->keep_days),
                             config->keep_days);
   else if (g_strcmp0 (config->keep_on_server, "delete-when-deleted-here") == 0)
     g_string_append_printf (line, "  %s", _("deleted on the server when deleted here"));
@@ -447,7 +436,7 @@ _accounts_add (int    argc,
     }
 
   secrets = accord_secrets_new ();
-  accord_account_save_async (store, secrets, account, password, NULL, _store_cb, &result);
+  accord_account_save_async (store, secrets, account, password, NULL, _accord_cli_store_result_cb, &result);
   _accord_cli_free_password (g_steal_pointer (&password));
   _accord_cli_wait (&result);
   if (!accord_account_save_finish (store, result, &error))
@@ -482,7 +471,7 @@ _accounts_remove (int    argc,
   if (accord_account_store_lookup (store, argv[1]) == NULL)
     return _accord_cli_failed (_("There is no account “%s”"), argv[1]);
 
-  accord_account_store_remove_async (store, argv[1], NULL, _store_cb, &result);
+  accord_account_store_remove_async (store, argv[1], NULL, _accord_cli_store_result_cb, &result);
   _accord_cli_wait (&result);
   if (!accord_account_store_remove_finish (store, result, &error))
     return _accord_cli_failed ("%s", error->message);
@@ -490,7 +479,7 @@ _accounts_remove (int    argc,
   /* The account is gone, so its passwords are of no use to anyone: a keyring that
    * cannot be reached is reported, but does not undo the removal. */
   secrets = accord_secrets_new ();
-  accord_secrets_clear_account_async (secrets, argv[1], NULL, _store_cb, &secrets_result);
+  accord_secrets_clear_account_async (secrets, argv[1], NULL, _accord_cli_store_result_cb, &secrets_result);
   _accord_cli_wait (&secrets_result);
   if (!accord_secrets_clear_account_finish (secrets, secrets_result, &error))
     return _accord_cli_failed (_("The account was removed, but its password was not: %s"),

@@ -19,14 +19,6 @@
 #define EXIT_NOTHING_FOUND 3
 
 static void
-_result_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static void
 _add_lookups (JsonBuilder     *builder,
               AccordDiscovery *discovery)
 {
@@ -233,7 +225,7 @@ _accord_cli_discover (int    argc,
       _accord_cli_free_password (password);
     }
 
-  accord_discovery_run_async (discovery, NULL, _result_cb, &result);
+  accord_discovery_run_async (discovery, NULL, _accord_cli_store_result_cb, &result);
   _accord_cli_wait (&result);
   if (!accord_discovery_run_finish (discovery, result, &error))
     return _accord_cli_failed ("%s", error->message);

@@ -137,6 +137,7 @@ accord_cli_run (int    argc,
   return _accord_cli_usage_error (_("Unknown command “%s”"), command);
 }
 
+/* Longer than any password a person types; more is not a password. */
 #define MAX_PASSWORD_LENGTH 4096
 
 /* The whole of standard input, less one final line break. */
