@@ -564,6 +564,7 @@ test_hostile (void)
       g_autoptr(AccordLookup) lookup = _run_for (addresses[i], PASSWORD, NULL);
 
       _assert_outcome (lookup, ACCORD_LOOKUP_ERROR);
+      g_assert_nonnull (accord_lookup_get_detail (lookup));
       g_assert_cmpstr (accord_lookup_get_detail (lookup), !=, "");
       g_assert_cmpuint (accord_lookup_get_candidates (lookup)->len, ==, 0);
     }

@@ -186,7 +186,12 @@ test_matrix_losses (void)
   /* Every column says what is lost without it, so a sentence never falls back to a
    * note; a cell that is partial says what of it is missing. */
   for (AccordCapability c = 0; c < ACCORD_N_CAPABILITIES; c++)
-    g_assert_cmpstr (accord_protocol_matrix_get_capability_loss (matrix, c), !=, "");
+    {
+      const char *loss = accord_protocol_matrix_get_capability_loss (matrix, c);
+
+      g_assert_nonnull (loss);
+      g_assert_cmpstr (loss, !=, "");
+    }
 
   for (AccordProtocol p = ACCORD_PROTOCOL_IMAP; p < ACCORD_PROTOCOL_LOCAL; p++)
     {

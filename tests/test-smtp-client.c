@@ -897,6 +897,7 @@ test_fake_utf8_addresses (void)
   const char * const injected[] = { "bob@example.test> NOTIFY=NEVER", NULL };
   const char * const control[] = { "bob@example.test\r\nDATA", NULL };
   const char * const none[] = { NULL };
+  g_autofree char *received = NULL;
 
   g_assert_false (_send (client, "alice@example.test", unicode, "x\r\n", &error));
   g_assert_error (error, ACCORD_SMTP_ERROR, ACCORD_SMTP_ERROR_INVALID_MESSAGE);
@@ -918,6 +919,16 @@ test_fake_utf8_addresses (void)
   g_assert_true (_send (client, "", fake_recipients, "x\r\n", &error));
   g_assert_no_error (error);
   _quit (client);
+
+  /* None of the refused addresses reached the wire: one transaction went, the last. */
+  received = _fake_server_dup_received (server);
+  g_assert_null (strstr (received, "NOTIFY"));
+  g_assert_null (strstr (received, "jürgen"));
+  g_assert_null (strstr (received, "\nDATA\nDATA"));
+  g_assert_nonnull (strstr (received, "MAIL FROM:"));
+  g_assert_null (strstr (strstr (received, "MAIL FROM:") + 1, "MAIL FROM:"));
+  g_assert_nonnull (strstr (received, "\nDATA\n"));
+  g_assert_null (strstr (strstr (received, "\nDATA\n") + 1, "\nDATA\n"));
 
   _fake_server_stop (server);
 }

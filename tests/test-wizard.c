@@ -259,9 +259,13 @@ test_discover_and_save (Fixture       *fixture,
   g_assert_true (accord_wizard_result_page_select (result_page, ACCORD_SERVICE_MAIL_IN,
                                                    ACCORD_PROTOCOL_POP3));
   accord_gui_test_settle ();
+  g_assert_cmpint (accord_wizard_result_page_get_choice (result_page, ACCORD_SERVICE_MAIL_IN)->protocol, ==,
+                   ACCORD_PROTOCOL_POP3);
   _save_pngs (fixture, "result-pop3");
   g_assert_true (accord_wizard_result_page_select (result_page, ACCORD_SERVICE_MAIL_IN,
                                                    ACCORD_PROTOCOL_IMAP));
+  g_assert_cmpint (accord_wizard_result_page_get_choice (result_page, ACCORD_SERVICE_MAIL_IN)->protocol, ==,
+                   ACCORD_PROTOCOL_IMAP);
 
   _activate (fixture, "wizard.save");
   accord_gui_test_wait_for (_is_added, fixture);
