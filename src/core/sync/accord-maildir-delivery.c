@@ -15,34 +15,12 @@
 #include <unistd.h>
 
 #include "accord-maildir-private.h"
+#include "util/accord-file-utils.h"
 
 /* Files kept open while a batch is written, so their data goes to disk together. */
 #define DELIVERY_CHUNK 128
 
 /* Delivery */
-
-static gboolean
-_write_all (int          fd,
-            const char  *data,
-            gsize        length)
-{
-  while (length > 0)
-    {
-      gssize written = write (fd, data, length);
-
-      if (written < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          return FALSE;
-        }
-
-      data += written;
-      length -= written;
-    }
-
-  return TRUE;
-}
 
 typedef struct
 {
@@ -110,7 +88,7 @@ _write_tmp (AccordMaildir          *self,
     }
 
   data = g_bytes_get_data (delivery->data, &length);
-  if (!_write_all (pending->fd, data, length))
+  if (!accord_file_write_all (pending->fd, data, length))
     return _accord_maildir_errno_error (error, errno, N_("Could not write a message in “%s”"),
                                         fds->tmp_path);
 

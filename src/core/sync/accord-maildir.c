@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "accord-maildir-private.h"
+#include "util/accord-file-utils.h"
 
 /**
  * AccordMaildir:
@@ -113,21 +114,6 @@ _accord_maildir_fsync_dir_fd (int          fd,
     return _accord_maildir_errno_error (error, errno, N_("Could not flush folder “%s”"), path);
 
   return TRUE;
-}
-
-static gboolean
-_fsync_dir (const char  *path,
-            GError     **error)
-{
-  int fd = _accord_maildir_open_dir (path, error);
-  gboolean ok;
-
-  if (fd < 0)
-    return FALSE;
-
-  ok = _accord_maildir_fsync_dir_fd (fd, path, error);
-  close (fd);
-  return ok;
 }
 
 static gboolean
@@ -448,7 +434,7 @@ _make_dirs_below (const char  *base,
 
       if (!_make_dir (current->str, &created, error))
         return FALSE;
-      if (created && !_fsync_dir (parent, error))
+      if (created && !accord_file_fsync_dir (parent, error))
         return FALSE;
     }
 
@@ -469,7 +455,7 @@ _ensure_root (AccordMaildir  *self,
                                         self->root);
 
   parent = g_path_get_dirname (self->root);
-  return _fsync_dir (parent, error);
+  return accord_file_fsync_dir (parent, error);
 }
 
 gboolean
@@ -503,7 +489,7 @@ accord_maildir_ensure_folder (AccordMaildir  *self,
       any_created |= created;
     }
 
-  return !any_created || _fsync_dir (path, error);
+  return !any_created || accord_file_fsync_dir (path, error);
 }
 
 static void
@@ -623,10 +609,10 @@ accord_maildir_rename_folder (AccordMaildir  *self,
   if (g_rename (from, to) != 0)
     return _accord_maildir_errno_error (error, errno, N_("Could not rename folder “%s”"), folder);
 
-  if (!_fsync_dir (to_parent, error))
+  if (!accord_file_fsync_dir (to_parent, error))
     return FALSE;
 
-  return g_str_equal (from_parent, to_parent) || _fsync_dir (from_parent, error);
+  return g_str_equal (from_parent, to_parent) || accord_file_fsync_dir (from_parent, error);
 }
 
 /* Removes what no message is: hidden files in cur/ and new/, everything in tmp/. */
@@ -719,9 +705,9 @@ accord_maildir_remove_folder (AccordMaildir  *self,
       /* Other folders, or another tool's files: the directory stays, not a folder. */
       if (errno != ENOTEMPTY && errno != EEXIST)
         return _accord_maildir_errno_error (error, errno, N_("Could not remove “%s”"), path);
-      if (!_fsync_dir (path, error))
+      if (!accord_file_fsync_dir (path, error))
         return FALSE;
     }
 
-  return _fsync_dir (parent, error);
+  return accord_file_fsync_dir (parent, error);
 }

@@ -37,14 +37,19 @@ _set_errno_error (GError     **error,
   return FALSE;
 }
 
-static gboolean
-_fsync_directory_of (const char  *path,
-                     GError     **error)
+/**
+ * accord_file_fsync_dir:
+ * @dir: a folder
+ *
+ * Flushes @dir itself to disk, so that files created, renamed or removed in it stay so
+ * after a crash.
+ */
+gboolean
+accord_file_fsync_dir (const char  *dir,
+                       GError     **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  int fd;
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 
-  fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
   if (fd < 0)
     {
       int saved_errno = errno;
@@ -65,9 +70,25 @@ _fsync_directory_of (const char  *path,
 }
 
 static gboolean
-_write_all (int          fd,
-            const char  *contents,
-            gsize        length)
+_fsync_directory_of (const char  *path,
+                     GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  return accord_file_fsync_dir (dir, error);
+}
+
+/**
+ * accord_file_write_all:
+ *
+ * Writes all of @contents to @fd, again where a write is cut short or interrupted.
+ *
+ * Returns: %FALSE with errno set when a write failed
+ */
+gboolean
+accord_file_write_all (int          fd,
+                       const char  *contents,
+                       gsize        length)
 {
   while (length > 0)
     {
@@ -123,7 +144,7 @@ accord_file_write_atomic (const char  *path,
       return _set_errno_error (error, saved_errno, _("Could not create a file in “%s”"), dir);
     }
 
-  if (!_write_all (fd, contents, length) || fsync (fd) != 0)
+  if (!accord_file_write_all (fd, contents, length) || fsync (fd) != 0)
     {
       saved_errno = errno;
       close (fd);

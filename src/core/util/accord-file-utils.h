@@ -14,6 +14,11 @@ gboolean accord_file_write_atomic (const char  *path,
                                    gsize        length,
                                    int          mode,
                                    GError     **error);
+gboolean accord_file_write_all     (int          fd,
+                                   const char  *contents,
+                                   gsize        length);
+gboolean accord_file_fsync_dir     (const char  *dir,
+                                   GError     **error);
 gboolean accord_file_unlink_durable (const char  *path,
                                      GError     **error);
 gboolean accord_file_read_limited  (const char  *path,
