@@ -42,7 +42,7 @@ accord_state_message_free (AccordStateMessage *message)
 #define FOLDER_COLUMNS \
   "id, name, remote_name, uidvalidity, uidnext, highestmodseq, last_sync, last_error"
 
-static AccordStateFolder *
+static gpointer
 _folder_from_row (sqlite3_stmt *stmt)
 {
   AccordStateFolder *folder = g_new0 (AccordStateFolder, 1);
@@ -218,29 +218,10 @@ GPtrArray *
 accord_sync_state_list_folders (AccordSyncState  *self,
                                 GError          **error)
 {
-  g_autoptr(CachedStmt) stmt = NULL;
-  g_autoptr(GPtrArray) folders = NULL;
-  int rc;
-
   g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), NULL);
 
-  stmt = _accord_state_prepare (self,
-                                "SELECT " FOLDER_COLUMNS " FROM folders ORDER BY name",
-                                error);
-  if (stmt == NULL)
-    return NULL;
-
-  folders = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_state_folder_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (folders, _folder_from_row (stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      _accord_state_sqlite_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&folders);
+  return _accord_state_list_rows (self, "SELECT " FOLDER_COLUMNS " FROM folders ORDER BY name",
+                                  _folder_from_row, (GDestroyNotify) accord_state_folder_free, error);
 }
 
 /**
@@ -352,16 +333,10 @@ accord_sync_state_remove_folder (AccordSyncState  *self,
                                  gint64            folder_id,
                                  GError          **error)
 {
-  g_autoptr(CachedStmt) stmt = NULL;
-
   g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), FALSE);
 
-  stmt = _accord_state_prepare (self, "DELETE FROM folders WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, folder_id);
-  return _accord_state_step_changed (self, stmt, _("The sync state has no such folder"), error);
+  return _accord_state_remove_by_id (self, "DELETE FROM folders WHERE id = ?1", folder_id,
+                                     _("The sync state has no such folder"), error);
 }
 
 /* Messages */
@@ -380,16 +355,25 @@ _message_from_row (sqlite3_stmt       *stmt,
   message->message_id = (char *) sqlite3_column_text (stmt, 5);
 }
 
+/* A copy of @message that owns its strings (the rows of a statement do not). */
+static AccordStateMessage *
+_message_copy (const AccordStateMessage *message)
+{
+  AccordStateMessage *copy = g_memdup2 (message, sizeof *message);
+
+  copy->key = g_strdup (message->key);
+  copy->flags = g_strdup (message->flags);
+  copy->message_id = g_strdup (message->message_id);
+  return copy;
+}
+
 static AccordStateMessage *
 _message_dup_row (sqlite3_stmt *stmt)
 {
-  AccordStateMessage *message = g_new0 (AccordStateMessage, 1);
+  AccordStateMessage message;
 
-  _message_from_row (stmt, message);
-  message->key = g_strdup (message->key);
-  message->flags = g_strdup (message->flags);
-  message->message_id = g_strdup (message->message_id);
-  return message;
+  _message_from_row (stmt, &message);
+  return _message_copy (&message);
 }
 
 /**
@@ -611,12 +595,7 @@ static gboolean
 _collect_message (const AccordStateMessage *message,
                   gpointer                  user_data)
 {
-  AccordStateMessage *copy = g_memdup2 (message, sizeof *message);
-
-  copy->key = g_strdup (message->key);
-  copy->flags = g_strdup (message->flags);
-  copy->message_id = g_strdup (message->message_id);
-  g_ptr_array_add (user_data, copy);
+  g_ptr_array_add (user_data, _message_copy (message));
   return TRUE;
 }
 

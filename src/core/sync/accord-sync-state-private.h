@@ -56,4 +56,17 @@ gboolean    _accord_state_step_changed      (AccordSyncState   *self,
                                              const char        *not_found,
                                              GError           **error);
 
+typedef gpointer (*AccordStateRowFunc) (sqlite3_stmt *stmt);
+
+GPtrArray  *_accord_state_list_rows         (AccordSyncState   *self,
+                                             const char        *sql,
+                                             AccordStateRowFunc from_row,
+                                             GDestroyNotify     free_func,
+                                             GError           **error);
+gboolean    _accord_state_remove_by_id      (AccordSyncState   *self,
+                                             const char        *sql,
+                                             gint64             id,
+                                             const char        *not_found,
+                                             GError           **error);
+
 G_END_DECLS

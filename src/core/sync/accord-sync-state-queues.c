@@ -91,51 +91,6 @@ _add_entry (AccordSyncState  *self,
   return sqlite3_last_insert_rowid (self->db);
 }
 
-typedef gpointer (*EntryFromRow) (sqlite3_stmt *stmt);
-
-static GPtrArray *
-_list_entries (AccordSyncState  *self,
-               const char       *sql,
-               EntryFromRow      from_row,
-               GDestroyNotify    free_func,
-               GError          **error)
-{
-  g_autoptr(CachedStmt) stmt = _accord_state_prepare (self, sql, error);
-  g_autoptr(GPtrArray) entries = NULL;
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-
-  entries = g_ptr_array_new_with_free_func (free_func);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (entries, from_row (stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      _accord_state_sqlite_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&entries);
-}
-
-static gboolean
-_remove_by_id (AccordSyncState  *self,
-               const char       *sql,
-               gint64            id,
-               const char       *not_found,
-               GError          **error)
-{
-  g_autoptr(CachedStmt) stmt = _accord_state_prepare (self, sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  return _accord_state_step_changed (self, stmt, not_found, error);
-}
-
 static gpointer
 _intent_from_row (sqlite3_stmt *stmt)
 {
@@ -188,7 +143,7 @@ accord_sync_state_list_intents (AccordSyncState  *self,
 {
   g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), NULL);
 
-  return _list_entries (self,
+  return _accord_state_list_rows (self,
                         "SELECT id, kind, folder_id, payload, created FROM intents "
                         "ORDER BY id",
                         _intent_from_row, (GDestroyNotify) accord_state_intent_free, error);
@@ -201,7 +156,7 @@ accord_sync_state_remove_intent (AccordSyncState  *self,
 {
   g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), FALSE);
 
-  return _remove_by_id (self, "DELETE FROM intents WHERE id = ?1", intent_id,
+  return _accord_state_remove_by_id (self, "DELETE FROM intents WHERE id = ?1", intent_id,
                         _("The sync state has no such intent"), error);
 }
 
@@ -256,7 +211,7 @@ accord_sync_state_list_decisions (AccordSyncState  *self,
 {
   g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), NULL);
 
-  return _list_entries (self,
+  return _accord_state_list_rows (self,
                         "SELECT id, kind, folder_id, detail, created, answer, held, payload FROM decisions "
                         "ORDER BY id",
                         _decision_from_row, (GDestroyNotify) accord_state_decision_free,
@@ -349,7 +304,7 @@ accord_sync_state_remove_decision (AccordSyncState  *self,
 {
   g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), FALSE);
 
-  return _remove_by_id (self, "DELETE FROM decisions WHERE id = ?1", decision_id,
+  return _accord_state_remove_by_id (self, "DELETE FROM decisions WHERE id = ?1", decision_id,
                         _("The sync state has no such question"), error);
 }
 
@@ -441,7 +396,7 @@ accord_sync_state_pop3_list (AccordSyncState  *self,
 {
   g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), NULL);
 
-  return _list_entries (self,
+  return _accord_state_list_rows (self,
                         "SELECT uidl, key, first_seen, deleted_here FROM pop3_uidls "
                         "ORDER BY first_seen, uidl",
                         _pop3_uidl_from_row, (GDestroyNotify) accord_state_pop3_uidl_free,
@@ -619,7 +574,7 @@ accord_sync_state_outbox_list (AccordSyncState  *self,
 {
   g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), NULL);
 
-  return _list_entries (self,
+  return _accord_state_list_rows (self,
                         "SELECT key, attempts, last_error, state, updated FROM outbox "
                         "ORDER BY updated, key",
                         _outbox_item_from_row, (GDestroyNotify) accord_state_outbox_item_free,

@@ -751,6 +751,51 @@ accord_sync_state_in_transaction (AccordSyncState *self)
   return self->depth > 0;
 }
 
+/* Every row @sql selects, each made by @from_row. */
+GPtrArray *
+_accord_state_list_rows (AccordSyncState     *self,
+                         const char          *sql,
+                         AccordStateRowFunc   from_row,
+                         GDestroyNotify       free_func,
+                         GError             **error)
+{
+  g_autoptr(CachedStmt) stmt = _accord_state_prepare (self, sql, error);
+  g_autoptr(GPtrArray) entries = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  entries = g_ptr_array_new_with_free_func (free_func);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (entries, from_row (stmt));
+
+  if (rc != SQLITE_DONE)
+    {
+      _accord_state_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+/* Runs @sql, which deletes the row whose id is ?1; @not_found when there was none. */
+gboolean
+_accord_state_remove_by_id (AccordSyncState  *self,
+                            const char       *sql,
+                            gint64            id,
+                            const char       *not_found,
+                            GError          **error)
+{
+  g_autoptr(CachedStmt) stmt = _accord_state_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  return _accord_state_step_changed (self, stmt, not_found, error);
+}
+
 /**
  * accord_sync_state_commit_or_rollback:
  * @ok: whether the work of the transaction went through
