@@ -12,19 +12,6 @@
 
 const char * const _accord_maildir_subdirs[] = { "cur", "new", "tmp" };
 
-static const struct
-{
-  char        letter;
-  const char *imap;
-} flag_names[] = {
-  { 'D', "\\Draft" },
-  { 'F', "\\Flagged" },
-  { 'P', "$Forwarded" },
-  { 'R', "\\Answered" },
-  { 'S', "\\Seen" },
-  { 'T', "\\Deleted" },
-};
-
 /* Flags */
 
 /**
@@ -58,73 +45,6 @@ accord_maildir_flags_normalize (const char *flags)
 
   /* Exactly as long as it is: one of these per file of a folder is kept at a time. */
   return g_strdup (out);
-}
-
-/**
- * accord_maildir_flags_from_imap:
- * @imap_flags: (nullable): IMAP flags such as "\Seen"
- *
- * Returns: (transfer full): the Maildir letters of the flags that have one
- */
-char *
-accord_maildir_flags_from_imap (const char * const *imap_flags)
-{
-  g_autoptr(GString) letters = g_string_new (NULL);
-
-  for (guint i = 0; imap_flags != NULL && imap_flags[i] != NULL; i++)
-    for (guint j = 0; j < G_N_ELEMENTS (flag_names); j++)
-      if (g_ascii_strcasecmp (imap_flags[i], flag_names[j].imap) == 0)
-        g_string_append_c (letters, flag_names[j].letter);
-
-  return accord_maildir_flags_normalize (letters->str);
-}
-
-/**
- * accord_maildir_flags_to_imap:
- *
- * Returns: (transfer full): the IMAP flags of the letters in @flags that have one
- */
-GStrv
-accord_maildir_flags_to_imap (const char *flags)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint j = 0; j < G_N_ELEMENTS (flag_names); j++)
-    if (flags != NULL && strchr (flags, flag_names[j].letter) != NULL)
-      g_strv_builder_add (builder, flag_names[j].imap);
-
-  return g_strv_builder_end (builder);
-}
-
-/**
- * accord_maildir_flags_merge:
- *
- * Three-way merge of flag letters: each flag that one side changed since @base takes
- * that side's value; when both changed it, both changed it the same way.
- *
- * Returns: (transfer full): the merged letters, normalized
- */
-char *
-accord_maildir_flags_merge (const char *base,
-                            const char *local,
-                            const char *remote)
-{
-  GString *out = g_string_new (NULL);
-  g_autofree char *all = g_strconcat (base ? base : "", local ? local : "",
-                                      remote ? remote : "", NULL);
-  g_autofree char *letters = accord_maildir_flags_normalize (all);
-
-  for (const char *p = letters; *p != '\0'; p++)
-    {
-      gboolean in_base = base != NULL && strchr (base, *p) != NULL;
-      gboolean in_local = local != NULL && strchr (local, *p) != NULL;
-      gboolean in_remote = remote != NULL && strchr (remote, *p) != NULL;
-
-      if (in_local != in_base ? in_local : in_remote)
-        g_string_append_c (out, *p);
-    }
-
-  return g_string_free (out, FALSE);
 }
 
 /* File names */

@@ -113,15 +113,9 @@ typedef enum
   ACCORD_MAILDIR_SCAN_STAT = 1 << 0, /* fill in size and mtime with one stat() per file */
 } AccordMaildirScanFlags;
 
-/* Flag letters <-> IMAP system flags: D \Draft, F \Flagged, P $Forwarded, R \Answered,
- * S \Seen, T \Deleted. Other letters (lowercase: other tools' keywords) have no IMAP
- * name and are left alone. */
+/* Flag letters, each once and in order; their IMAP names are the sync plan's
+ * (accord_mail_flags_from_letters() and the rest, accord-sync-plan.h). */
 char  *accord_maildir_flags_normalize (const char         *flags);
-char  *accord_maildir_flags_from_imap (const char * const *imap_flags);
-GStrv  accord_maildir_flags_to_imap   (const char         *flags);
-char  *accord_maildir_flags_merge     (const char         *base,
-                                       const char         *local,
-                                       const char         *remote);
 
 #define ACCORD_TYPE_MAILDIR (accord_maildir_get_type ())
 
