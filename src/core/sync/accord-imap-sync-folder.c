@@ -226,7 +226,6 @@ _hold (AccordImapSync      *self,
 {
   g_autofree char *detail = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 id;
 
   self->stats.held_deletions += count;
   if (asked != NULL && asked->held == count && asked->answer == NULL)
@@ -245,16 +244,8 @@ _hold (AccordImapSync      *self,
                                            count),
                               count, folder);
 
-  /* A changed question is a new one, under a new number: an answer typed for the old
-   * number cannot land on it. */
-  if (asked != NULL && !accord_sync_state_remove_decision (self->state, asked->id, &error))
-    {
-      g_warning ("%s", error->message);
-      return;
-    }
-  id = accord_sync_state_add_decision (self->state, here ? "delete-here" : "delete-there", folder_id,
-                                       detail, &error);
-  if (id == 0 || !accord_sync_state_reask_decision (self->state, id, detail, count, &error))
+  if (!accord_sync_state_ask_held (self->state, asked, here ? "delete-here" : "delete-there", folder_id,
+                                   count, detail, &error))
     g_warning ("%s", error->message);
 }
 

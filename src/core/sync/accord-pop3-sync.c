@@ -361,7 +361,6 @@ _ask (AccordPop3Sync      *self,
 {
   g_autofree char *detail = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 id;
 
   if (asked != NULL && asked->held == count && asked->answer == NULL)
     return;
@@ -373,13 +372,8 @@ _ask (AccordPop3Sync      *self,
                                          "They were not deleted on the server. Delete them there too?",
                                          count),
                             count, accord_account_get_address (self->account));
-  if (asked != NULL && !accord_sync_state_remove_decision (self->state, asked->id, &error))
-    {
-      g_warning ("%s", error->message);
-      return;
-    }
-  id = accord_sync_state_add_decision (self->state, ACCORD_POP3_DECISION_MASS_DELETE, 0, detail, &error);
-  if (id == 0 || !accord_sync_state_reask_decision (self->state, id, detail, count, &error))
+  if (!accord_sync_state_ask_held (self->state, asked, ACCORD_POP3_DECISION_MASS_DELETE, 0, count, detail,
+                                   &error))
     g_warning ("%s", error->message);
 }
 

@@ -250,6 +250,42 @@ accord_sync_state_reask_decision (AccordSyncState  *self,
 }
 
 /**
+ * accord_sync_state_ask_held:
+ * @asked: (nullable): the question asked before about the same messages, if any
+ * @held: how many messages the question is about
+ * @detail: the question as a person reads it
+ *
+ * Asks whether to go ahead with @held deletions held back. Nothing changes while
+ * @asked is open about as many; else the question is asked anew, under a new number
+ * (an answer typed for the old one cannot land on it), without an answer.
+ */
+gboolean
+accord_sync_state_ask_held (AccordSyncState            *self,
+                            const AccordStateDecision  *asked,
+                            const char                 *kind,
+                            gint64                      folder_id,
+                            guint                       held,
+                            const char                 *detail,
+                            GError                    **error)
+{
+  gint64 id = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (ACCORD_IS_SYNC_STATE (self), FALSE);
+
+  if (asked != NULL && asked->held == held && asked->answer == NULL)
+    return TRUE;
+
+  if (!accord_sync_state_begin (self, error))
+    return FALSE;
+  ok = asked == NULL || accord_sync_state_remove_decision (self, asked->id, error);
+  if (ok)
+    id = accord_sync_state_add_decision (self, kind, folder_id, detail, error);
+  ok = id != 0 && accord_sync_state_reask_decision (self, id, detail, held, error);
+  return accord_sync_state_commit_or_rollback (self, ok, error);
+}
+
+/**
  * accord_sync_state_set_decision_payload:
  * @payload: (nullable): what the question is about, in the asking engine's terms
  */

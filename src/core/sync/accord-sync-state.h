@@ -298,6 +298,13 @@ gboolean   accord_sync_state_reask_decision   (AccordSyncState  *self,
                                                const char       *detail,
                                                guint             held,
                                                GError          **error);
+gboolean   accord_sync_state_ask_held         (AccordSyncState            *self,
+                                               const AccordStateDecision  *asked,
+                                               const char                 *kind,
+                                               gint64                      folder_id,
+                                               guint                       held,
+                                               const char                 *detail,
+                                               GError                    **error);
 gboolean   accord_sync_state_set_decision_payload (AccordSyncState *self,
                                                    gint64           decision_id,
                                                    const char      *payload,
