@@ -30,6 +30,16 @@ _on_deadline_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+_deadline_arm (Deadline *deadline,
+               guint     seconds)
+{
+  deadline->timer = g_timeout_source_new (seconds * 1000);
+  g_source_set_static_name (deadline->timer, "[accord] line connection deadline");
+  g_source_set_callback (deadline->timer, _on_deadline_cb, deadline, NULL);
+  g_source_attach (deadline->timer, g_main_context_get_thread_default ());
+}
+
 Deadline *
 _accord_deadline_new (GCancellable *outer,
                       guint         seconds)
@@ -46,10 +56,7 @@ _accord_deadline_new (GCancellable *outer,
                                                        g_object_unref);
     }
 
-  deadline->timer = g_timeout_source_new (seconds * 1000);
-  g_source_set_static_name (deadline->timer, "[accord] line connection deadline");
-  g_source_set_callback (deadline->timer, _on_deadline_cb, deadline, NULL);
-  g_source_attach (deadline->timer, g_main_context_get_thread_default ());
+  _deadline_arm (deadline, seconds);
 
   return deadline;
 }
@@ -64,10 +71,7 @@ _accord_deadline_extend (Deadline *deadline,
 
   g_source_destroy (deadline->timer);
   g_source_unref (deadline->timer);
-  deadline->timer = g_timeout_source_new (seconds * 1000);
-  g_source_set_static_name (deadline->timer, "[accord] line connection deadline");
-  g_source_set_callback (deadline->timer, _on_deadline_cb, deadline, NULL);
-  g_source_attach (deadline->timer, g_main_context_get_thread_default ());
+  _deadline_arm (deadline, seconds);
 }
 
 void

@@ -193,7 +193,7 @@ accord_maildir_deliver (AccordMaildir  *self,
                         GError        **error)
 {
   g_autofree char *path = NULL;
-  g_auto(FolderFds) fds = { -1, -1, -1, NULL, NULL, NULL, NULL };
+  g_auto(FolderFds) fds = FOLDER_FDS_INIT;
   g_autoptr(GError) local_error = NULL;
   gboolean used_cur = FALSE;
   gboolean used_new = FALSE;

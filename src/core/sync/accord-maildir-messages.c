@@ -464,7 +464,7 @@ accord_maildir_set_flags (AccordMaildir  *self,
                           GError        **error)
 {
   g_autofree char *path = NULL;
-  g_auto(FolderFds) fds = { -1, -1, -1, NULL, NULL, NULL, NULL };
+  g_auto(FolderFds) fds = FOLDER_FDS_INIT;
   ApplyState state = { folder, FALSE, FALSE, NULL };
   gboolean ok;
 
@@ -516,7 +516,7 @@ accord_maildir_remove_messages (AccordMaildir  *self,
                                 GError        **error)
 {
   g_autofree char *path = NULL;
-  g_auto(FolderFds) fds = { -1, -1, -1, NULL, NULL, NULL, NULL };
+  g_auto(FolderFds) fds = FOLDER_FDS_INIT;
   ApplyState state = { folder, FALSE, FALSE, NULL };
   gboolean ok;
 
@@ -592,8 +592,8 @@ accord_maildir_move_messages (AccordMaildir  *self,
 {
   g_autofree char *path = NULL;
   g_autofree char *to_path = NULL;
-  g_auto(FolderFds) fds = { -1, -1, -1, NULL, NULL, NULL, NULL };
-  g_auto(FolderFds) to_fds = { -1, -1, -1, NULL, NULL, NULL, NULL };
+  g_auto(FolderFds) fds = FOLDER_FDS_INIT;
+  g_auto(FolderFds) to_fds = FOLDER_FDS_INIT;
   MoveState state = { { folder, FALSE, FALSE, &to_fds }, FALSE, FALSE };
   gboolean ok;
 
@@ -635,7 +635,7 @@ accord_maildir_read_message (AccordMaildir  *self,
                              GError        **error)
 {
   g_autofree char *path = NULL;
-  g_auto(FolderFds) fds = { -1, -1, -1, NULL, NULL, NULL, NULL };
+  g_auto(FolderFds) fds = FOLDER_FDS_INIT;
   g_autoptr(GHashTable) index = NULL;
 
   g_return_val_if_fail (ACCORD_IS_MAILDIR (self), NULL);

@@ -33,6 +33,9 @@ typedef struct
   char *new_path;
 } FolderFds;
 
+/* Nothing open: the cleanup closes only what was opened. */
+#define FOLDER_FDS_INIT { -1, -1, -1, NULL, NULL, NULL, NULL }
+
 void        _accord_maildir_folder_fds_clear     (FolderFds            *fds);
 gboolean    _accord_maildir_folder_fds_open      (FolderFds            *fds,
                                                   const char           *path,
