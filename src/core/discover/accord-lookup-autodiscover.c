@@ -341,16 +341,6 @@ _ask_before_sending_password (AccordLookupAutodiscover *self,
   accord_lookup_add_confirmation (ACCORD_LOOKUP (self), confirmation);
 }
 
-static char *
-_basic_authorization (const char *user,
-                      const char *password)
-{
-  g_autofree char *pair = g_strconcat (user, ":", password, NULL);
-  g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
-
-  return g_strconcat ("Basic ", encoded, NULL);
-}
-
 /* --- one way to an answer --------------------------------------------------------- */
 
 static void
@@ -802,11 +792,7 @@ _chain_ask (Chain *chain)
   headers = soup_message_get_request_headers (message);
   soup_message_headers_replace (headers, "Accept", "text/xml");
   if (chain->with_password)
-    {
-      g_autofree char *authorization = _basic_authorization (self->address, self->password);
-
-      soup_message_headers_replace (headers, "Authorization", authorization);
-    }
+    accord_http_set_basic_auth (message, self->address, self->password);
 
   request = accord_autodiscover_build_request (chain->address, chain->mobilesync);
   body = g_bytes_new_take (request, strlen (request));

@@ -637,10 +637,6 @@ _send (GTask *task)
   run->authenticated = run->step != STEP_CONTEXT;
   if (run->authenticated)
     {
-      g_autofree char *pair = NULL;
-      g_autofree char *encoded = NULL;
-      g_autofree char *value = NULL;
-
       g_assert (self->password != NULL);
 
       if (!accord_domain_may_receive_credentials (self->domain, g_uri_get_host (uri),
@@ -660,14 +656,7 @@ _send (GTask *task)
           return;
         }
 
-      pair = g_strconcat (self->address, ":", self->password, NULL);
-      encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
-      value = g_strconcat ("Basic ", encoded, NULL);
-      soup_message_headers_replace (soup_message_get_request_headers (message),
-                                    "Authorization", value);
-      memset (pair, 0, strlen (pair));
-      memset (encoded, 0, strlen (encoded));
-      memset (value, 0, strlen (value));
+      accord_http_set_basic_auth (message, self->address, self->password);
     }
 
   headers = soup_message_get_request_headers (message);

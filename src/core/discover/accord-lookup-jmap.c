@@ -597,11 +597,7 @@ _send (GTask *task)
       if (accord_domain_may_receive_credentials (self->domain, host,
                                                  (const char * const *) self->allowed_domains))
         {
-          g_autofree char *pair = g_strconcat (self->address, ":", self->password, NULL);
-          g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
-          g_autofree char *value = g_strconcat ("Basic ", encoded, NULL);
-
-          soup_message_headers_replace (headers, "Authorization", value);
+          accord_http_set_basic_auth (message, self->address, self->password);
           run->with_password = TRUE;
         }
       else

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "accord-http.h"
@@ -184,4 +186,33 @@ accord_http_get_redirect (SoupMessage *message)
     return NULL;
 
   return g_uri_parse_relative (soup_message_get_uri (message), location, G_URI_FLAGS_ENCODED, NULL);
+}
+
+/**
+ * accord_http_set_basic_auth:
+ *
+ * Signs @message in with Basic authentication, and only @message: libsoup's own
+ * authentication is turned off for it, so that no challenge can send the password
+ * again or elsewhere. The copies made on the way are wiped.
+ */
+void
+accord_http_set_basic_auth (SoupMessage *message,
+                            const char  *user,
+                            const char  *password)
+{
+  g_autofree char *pair = NULL;
+  g_autofree char *encoded = NULL;
+  g_autofree char *value = NULL;
+
+  g_return_if_fail (SOUP_IS_MESSAGE (message));
+  g_return_if_fail (user != NULL && password != NULL);
+
+  pair = g_strconcat (user, ":", password, NULL);
+  encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+  value = g_strconcat ("Basic ", encoded, NULL);
+  soup_message_disable_feature (message, SOUP_TYPE_AUTH_MANAGER);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
+  memset (pair, 0, strlen (pair));
+  memset (encoded, 0, strlen (encoded));
+  memset (value, 0, strlen (value));
 }

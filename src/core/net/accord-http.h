@@ -19,5 +19,8 @@ GBytes *accord_http_send_limited_finish (SoupSession          *session,
                                          GAsyncResult         *result,
                                          GError              **error);
 GUri   *accord_http_get_redirect        (SoupMessage          *message);
+void    accord_http_set_basic_auth      (SoupMessage          *message,
+                                         const char           *user,
+                                         const char           *password);
 
 G_END_DECLS
