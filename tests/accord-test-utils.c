@@ -166,3 +166,40 @@ accord_test_enter_world (char       **argv,
   g_printerr ("cannot run %s: %s\n", script, g_strerror (errno));
   exit (125);
 }
+
+/* The port a test harness variable names. */
+guint16
+accord_test_env_port (const char *name)
+{
+  guint64 port = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_ascii_string_to_unsigned (g_getenv (name), 10, 1, G_MAXUINT16, &port, &error);
+  g_assert_no_error (error);
+
+  return (guint16) port;
+}
+
+/* The SHA-256 fingerprint of the harness's server certificate, worked out here rather
+ * than with the code under test, so that it checks that code. */
+char *
+accord_test_server_fingerprint (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GByteArray) der = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *path = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_assert_nonnull (g_getenv ("ACCORD_TEST_SERVERS_DIR"));
+  path = g_build_filename (g_getenv ("ACCORD_TEST_SERVERS_DIR"), "tls", "server.pem", NULL);
+  certificate = g_tls_certificate_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_object_get (certificate, "certificate", &der, NULL);
+  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+  for (guint i = 0; hex[i] != '\0'; i += 2)
+    g_string_append_printf (out, "%s%c%c", i > 0 ? ":" : "", hex[i], hex[i + 1]);
+
+  return g_string_free (out, FALSE);
+}

@@ -16,6 +16,8 @@ GAsyncResult *accord_test_wait_result   (GAsyncResult **result);
 char         *accord_test_make_tmp_dir  (void);
 void          accord_test_rm_rf         (const char    *path);
 char         *accord_test_read_file     (const char    *path);
+guint16       accord_test_env_port      (const char    *name);
+char         *accord_test_server_fingerprint (void);
 gboolean      accord_test_tree_contains (const char    *root,
                                          const char    *needle);
 void          accord_test_enter_world   (char         **argv,

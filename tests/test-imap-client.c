@@ -50,18 +50,6 @@ _require_env (void)
       return; \
   } G_STMT_END
 
-static guint16
-_env_port (const char *name)
-{
-  guint64 port = 0;
-  g_autoptr(GError) error = NULL;
-
-  g_ascii_string_to_unsigned (g_getenv (name), 10, 1, G_MAXUINT16, &port, &error);
-  g_assert_no_error (error);
-
-  return (guint16) port;
-}
-
 static GTlsDatabase *
 _database (void)
 {
@@ -101,7 +89,7 @@ _connect_full (AccordSecurity  security,
   g_autoptr(GAsyncResult) result = NULL;
 
   RUN (result, accord_imap_client_connect_async (g_getenv ("ACCORD_TEST_HOST"),
-                                                 _env_port (port_env), security, pinned,
+                                                 accord_test_env_port (port_env), security, pinned,
                                                  database, 10, NULL,
                                                  accord_test_result_cb, &result));
   return accord_imap_client_connect_finish (result, error);
@@ -346,7 +334,7 @@ test_connect_tls (void)
   g_assert_nonnull (accord_imap_client_get_greeting (client));
   g_assert_cmpstr (accord_imap_client_get_host (client), ==, g_getenv ("ACCORD_TEST_HOST"));
   g_assert_cmpuint (accord_imap_client_get_port (client), ==,
-                    _env_port ("ACCORD_TEST_IMAPS_PORT"));
+                    accord_test_env_port ("ACCORD_TEST_IMAPS_PORT"));
   g_assert_cmpuint (accord_imap_client_get_timeout (client), ==, 10);
   accord_imap_client_set_timeout (client, 0);
   g_assert_cmpuint (accord_imap_client_get_timeout (client), ==, ACCORD_IMAP_DEFAULT_TIMEOUT);

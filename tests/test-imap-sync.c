@@ -47,25 +47,6 @@ _env (const char *name)
   return value;
 }
 
-static char *
-_fingerprint (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GByteArray) der = NULL;
-  g_autofree char *hex = NULL;
-  GString *out = g_string_new (NULL);
-  g_autofree char *path = g_build_filename (_env ("ACCORD_TEST_SERVERS_DIR"), "tls", "server.pem", NULL);
-
-  certificate = g_tls_certificate_new_from_file (path, &error);
-  g_assert_no_error (error);
-  g_object_get (certificate, "certificate", &der, NULL);
-  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
-  for (guint i = 0; hex[i] != '\0'; i += 2)
-    g_string_append_printf (out, "%s%c%c", i > 0 ? ":" : "", hex[i], hex[i + 1]);
-  return g_string_free (out, FALSE);
-}
-
 static AccordImapClient *
 _connect (const char *user,
           const char *password)
@@ -147,7 +128,7 @@ fixture_set_up (Fixture       *f,
   in->port = atoi (_env ("ACCORD_TEST_IMAPS_PORT"));
   in->security = ACCORD_SECURITY_TLS;
   in->username = g_strdup (_env ("ACCORD_TEST_USER2"));
-  in->pinned_certificate = _fingerprint ();
+  in->pinned_certificate = accord_test_server_fingerprint ();
   accord_account_set_service (f->account, ACCORD_SERVICE_MAIL_IN, in);
 
   id = g_build_filename (f->dir, "mail", NULL);
@@ -1632,7 +1613,7 @@ test_crash_safety (Fixture       *f,
                    gconstpointer  data)
 {
   g_autofree char *mail = g_build_filename (f->dir, "data", "accord", "bob-example-test", "mail", NULL);
-  g_autofree char *fingerprint = _fingerprint ();
+  g_autofree char *fingerprint = accord_test_server_fingerprint ();
   g_autofree char *imap = g_strdup_printf ("%s:%s", _env ("ACCORD_TEST_HOST"), _env ("ACCORD_TEST_IMAPS_PORT"));
   GRand *rand = g_rand_new_with_seed (20261129);
   guint initial_kills = 0;

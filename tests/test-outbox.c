@@ -64,39 +64,6 @@ _have_dovecot (void)
       } \
   } G_STMT_END
 
-static guint16
-_env_port (const char *name)
-{
-  guint64 port = 0;
-  g_autoptr(GError) error = NULL;
-
-  g_ascii_string_to_unsigned (g_getenv (name), 10, 1, G_MAXUINT16, &port, &error);
-  g_assert_no_error (error);
-
-  return (guint16) port;
-}
-
-static char *
-_fingerprint (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GByteArray) der = NULL;
-  g_autofree char *hex = NULL;
-  g_autofree char *path = g_build_filename (g_getenv ("ACCORD_TEST_SERVERS_DIR"), "tls",
-                                            "server.pem", NULL);
-  GString *out = g_string_new (NULL);
-
-  certificate = g_tls_certificate_new_from_file (path, &error);
-  g_assert_no_error (error);
-  g_object_get (certificate, "certificate", &der, NULL);
-  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
-  for (guint i = 0; hex[i] != '\0'; i += 2)
-    g_string_append_printf (out, "%s%c%c", i > 0 ? ":" : "", hex[i], hex[i + 1]);
-
-  return g_string_free (out, FALSE);
-}
-
 /* A port on loopback where nothing listens. */
 static guint16
 _closed_port (void)
@@ -127,12 +94,12 @@ _account (SendVia via)
 
   out->host = g_strdup (g_getenv ("ACCORD_TEST_HOST"));
   out->port = via == SEND_NOWHERE ? _closed_port ()
-            : _env_port (via == SEND_TLS ? "ACCORD_TEST_SUBMISSIONS_PORT"
+            : accord_test_env_port (via == SEND_TLS ? "ACCORD_TEST_SUBMISSIONS_PORT"
                                          : "ACCORD_TEST_SUBMISSION_PORT");
   out->security = via == SEND_STARTTLS_PINNED ? ACCORD_SECURITY_STARTTLS : ACCORD_SECURITY_TLS;
   out->username = g_strdup (g_getenv ("ACCORD_TEST_USER2"));
   if (via == SEND_STARTTLS_PINNED)
-    out->pinned_certificate = _fingerprint ();
+    out->pinned_certificate = accord_test_server_fingerprint ();
   accord_account_set_service (account, ACCORD_SERVICE_MAIL_OUT, out);
 
   return account;
@@ -1025,7 +992,7 @@ test_accordctl_send (Fixture       *f,
     }
   _run_clear (&run);
 
-  fingerprint = _fingerprint ();
+  fingerprint = accord_test_server_fingerprint ();
   smtp = g_strdup_printf ("%s:%s", g_getenv ("ACCORD_TEST_HOST"),
                           g_getenv ("ACCORD_TEST_SUBMISSIONS_PORT"));
   _accordctl (f, NULL, &run, "accounts", "add", "--address", g_getenv ("ACCORD_TEST_EMAIL2"),

@@ -49,18 +49,6 @@ _require_env (const char * const *names)
       return; \
   } G_STMT_END
 
-static guint16
-_env_port (const char *name)
-{
-  guint64 port = 0;
-  g_autoptr(GError) error = NULL;
-
-  g_ascii_string_to_unsigned (g_getenv (name), 10, 1, G_MAXUINT16, &port, &error);
-  g_assert_no_error (error);
-
-  return (guint16) port;
-}
-
 static GTlsDatabase *
 _test_database (void)
 {
@@ -100,7 +88,7 @@ _connect (const char      *port_var,
 {
   g_autoptr(GTlsDatabase) database = _test_database ();
 
-  return _connect_to (g_getenv ("ACCORD_TEST_HOST"), _env_port (port_var), security,
+  return _connect_to (g_getenv ("ACCORD_TEST_HOST"), accord_test_env_port (port_var), security,
                       database, NULL, error);
 }
 
@@ -415,7 +403,7 @@ test_connect_untrusted (void)
   REQUIRE_DOVECOT ();
 
   /* The system's authorities, which do not include the test CA. */
-  client = _connect_to (g_getenv ("ACCORD_TEST_HOST"), _env_port ("ACCORD_TEST_POP3S_PORT"),
+  client = _connect_to (g_getenv ("ACCORD_TEST_HOST"), accord_test_env_port ("ACCORD_TEST_POP3S_PORT"),
                         ACCORD_SECURITY_TLS, NULL, NULL, &error);
   g_assert_error (error, ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_CERTIFICATE);
   g_assert_null (client);
@@ -427,7 +415,7 @@ test_connect_untrusted (void)
   g_clear_error (&error);
 
   pinned_client = _connect_to (g_getenv ("ACCORD_TEST_HOST"),
-                               _env_port ("ACCORD_TEST_POP3_PORT"),
+                               accord_test_env_port ("ACCORD_TEST_POP3_PORT"),
                                ACCORD_SECURITY_STARTTLS, NULL, fingerprint, &error);
   g_assert_no_error (error);
   _login (pinned_client, g_getenv ("ACCORD_TEST_PASSWORD"), &error);

@@ -68,40 +68,6 @@ _have_dovecot (void)
       } \
   } G_STMT_END
 
-static guint16
-_env_port (const char *name)
-{
-  guint64 port = 0;
-  g_autoptr(GError) error = NULL;
-
-  g_ascii_string_to_unsigned (g_getenv (name), 10, 1, G_MAXUINT16, &port, &error);
-  g_assert_no_error (error);
-
-  return (guint16) port;
-}
-
-/* The harness's server certificate as a pin: lowercase hex pairs with colons. */
-static char *
-_fingerprint (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GByteArray) der = NULL;
-  g_autofree char *hex = NULL;
-  g_autofree char *path = g_build_filename (g_getenv ("ACCORD_TEST_SERVERS_DIR"), "tls",
-                                            "server.pem", NULL);
-  GString *out = g_string_new (NULL);
-
-  certificate = g_tls_certificate_new_from_file (path, &error);
-  g_assert_no_error (error);
-  g_object_get (certificate, "certificate", &der, NULL);
-  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
-  for (guint i = 0; hex[i] != '\0'; i += 2)
-    g_string_append_printf (out, "%s%c%c", i > 0 ? ":" : "", hex[i], hex[i + 1]);
-
-  return g_string_free (out, FALSE);
-}
-
 static AccordAccount *
 _account (gboolean stls)
 {
@@ -109,11 +75,11 @@ _account (gboolean stls)
   g_autoptr(AccordServiceConfig) in = accord_service_config_new (ACCORD_PROTOCOL_POP3);
 
   in->host = g_strdup (g_getenv ("ACCORD_TEST_HOST"));
-  in->port = _env_port (stls ? "ACCORD_TEST_POP3_PORT" : "ACCORD_TEST_POP3S_PORT");
+  in->port = accord_test_env_port (stls ? "ACCORD_TEST_POP3_PORT" : "ACCORD_TEST_POP3S_PORT");
   in->security = stls ? ACCORD_SECURITY_STARTTLS : ACCORD_SECURITY_TLS;
   in->username = g_strdup (g_getenv ("ACCORD_TEST_USER"));
   if (stls)
-    in->pinned_certificate = _fingerprint ();
+    in->pinned_certificate = accord_test_server_fingerprint ();
   accord_account_set_service (account, ACCORD_SERVICE_MAIL_IN, in);
 
   return account;
@@ -130,7 +96,7 @@ _connect (void)
   AccordPop3Client *client;
 
   accord_pop3_client_connect_async (g_getenv ("ACCORD_TEST_HOST"),
-                                    _env_port ("ACCORD_TEST_POP3S_PORT"), ACCORD_SECURITY_TLS,
+                                    accord_test_env_port ("ACCORD_TEST_POP3S_PORT"), ACCORD_SECURITY_TLS,
                                     NULL, database, TIMEOUT, NULL, accord_test_result_cb,
                                     &connected);
   client = accord_pop3_client_connect_finish (accord_test_wait_result (&connected), &error);

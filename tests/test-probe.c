@@ -43,18 +43,6 @@ _require_env (const char * const *names)
       return; \
   } G_STMT_END
 
-static guint16
-_env_port (const char *name)
-{
-  guint64 port = 0;
-  g_autoptr(GError) error = NULL;
-
-  g_ascii_string_to_unsigned (g_getenv (name), 10, 1, G_MAXUINT16, &port, &error);
-  g_assert_no_error (error);
-
-  return (guint16) port;
-}
-
 static const char *
 _host (void)
 {
@@ -165,7 +153,7 @@ test_endpoint_login (gconstpointer data)
 
   REQUIRE_ENV (endpoint->port_var);
 
-  port = _env_port (endpoint->port_var);
+  port = accord_test_env_port (endpoint->port_var);
   probe = _trusting_probe ();
   result = _run (probe, endpoint->protocol, _host (), port, endpoint->security,
                  _password (), NULL, NULL, &error);
@@ -221,7 +209,7 @@ test_endpoint_wrong_password (gconstpointer data)
   REQUIRE_ENV (endpoint->port_var);
 
   probe = _trusting_probe ();
-  result = _run (probe, endpoint->protocol, _host (), _env_port (endpoint->port_var),
+  result = _run (probe, endpoint->protocol, _host (), accord_test_env_port (endpoint->port_var),
                  endpoint->security, "not-the-password", NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -241,7 +229,7 @@ test_endpoint_no_password (gconstpointer data)
   REQUIRE_ENV (endpoint->port_var);
 
   probe = _trusting_probe ();
-  result = _run (probe, endpoint->protocol, _host (), _env_port (endpoint->port_var),
+  result = _run (probe, endpoint->protocol, _host (), accord_test_env_port (endpoint->port_var),
                  endpoint->security, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -259,7 +247,7 @@ _trusted_fingerprint (void)
   g_autoptr(AccordProbeResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  result = _run (probe, ACCORD_PROTOCOL_IMAP, _host (), _env_port ("ACCORD_TEST_IMAPS_PORT"),
+  result = _run (probe, ACCORD_PROTOCOL_IMAP, _host (), accord_test_env_port ("ACCORD_TEST_IMAPS_PORT"),
                  ACCORD_SECURITY_TLS, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -277,7 +265,7 @@ _assert_certificate_refused (AccordProbe    *probe,
   g_autoptr(AccordProbeResult) partial = NULL;
   g_autoptr(GError) error = NULL;
 
-  result = _run (probe, protocol, _host (), _env_port (port_var), security, _password (),
+  result = _run (probe, protocol, _host (), accord_test_env_port (port_var), security, _password (),
                  NULL, &partial, &error);
   g_assert_error (error, ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_CERTIFICATE);
   g_assert_null (result);
@@ -330,7 +318,7 @@ test_certificate_pinned (void)
   accord_probe_set_pinned_certificate (probe, fingerprint);
   g_assert_cmpstr (accord_probe_get_pinned_certificate (probe), ==, fingerprint);
 
-  result = _run (probe, ACCORD_PROTOCOL_IMAP, _host (), _env_port ("ACCORD_TEST_IMAPS_PORT"),
+  result = _run (probe, ACCORD_PROTOCOL_IMAP, _host (), accord_test_env_port ("ACCORD_TEST_IMAPS_PORT"),
                  ACCORD_SECURITY_TLS, _password (), NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (result->certificate_fingerprint, ==, fingerprint);
@@ -343,7 +331,7 @@ test_certificate_pinned (void)
   shouted = g_ascii_strup (fingerprint, -1);
   accord_probe_set_pinned_certificate (probe, shouted);
   result = _run (probe, ACCORD_PROTOCOL_SMTP, _host (),
-                 _env_port ("ACCORD_TEST_SUBMISSION_PORT"), ACCORD_SECURITY_STARTTLS,
+                 accord_test_env_port ("ACCORD_TEST_SUBMISSION_PORT"), ACCORD_SECURITY_STARTTLS,
                  _password (), NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (result->certificate_pinned);
@@ -365,7 +353,7 @@ test_certificate_pin_does_not_linger (void)
 
   pinned = accord_probe_new ();
   accord_probe_set_pinned_certificate (pinned, fingerprint);
-  result = _run (pinned, ACCORD_PROTOCOL_IMAP, _host (), _env_port ("ACCORD_TEST_IMAPS_PORT"),
+  result = _run (pinned, ACCORD_PROTOCOL_IMAP, _host (), accord_test_env_port ("ACCORD_TEST_IMAPS_PORT"),
                  ACCORD_SECURITY_TLS, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -406,7 +394,7 @@ test_starttls_on_implicit_port (void)
   /* The server waits for a TLS hello, the probe for a greeting: no plaintext login. */
   probe = _trusting_probe ();
   accord_probe_set_timeout (probe, 1);
-  result = _run (probe, ACCORD_PROTOCOL_IMAP, _host (), _env_port ("ACCORD_TEST_IMAPS_PORT"),
+  result = _run (probe, ACCORD_PROTOCOL_IMAP, _host (), accord_test_env_port ("ACCORD_TEST_IMAPS_PORT"),
                  ACCORD_SECURITY_STARTTLS, _password (), NULL, NULL, &error);
   g_assert_error (error, ACCORD_PROBE_ERROR, ACCORD_PROBE_ERROR_TIMEOUT);
   g_assert_null (result);
@@ -423,7 +411,7 @@ test_tls_on_starttls_port (void)
 
   probe = _trusting_probe ();
   accord_probe_set_timeout (probe, 2);
-  result = _run (probe, ACCORD_PROTOCOL_POP3, _host (), _env_port ("ACCORD_TEST_POP3_PORT"),
+  result = _run (probe, ACCORD_PROTOCOL_POP3, _host (), accord_test_env_port ("ACCORD_TEST_POP3_PORT"),
                  ACCORD_SECURITY_TLS, _password (), NULL, NULL, &error);
   g_assert_nonnull (error);
   g_assert_true (error->domain == ACCORD_PROBE_ERROR);
@@ -440,7 +428,7 @@ test_plain_sends_no_password (void)
   REQUIRE_ENV ("ACCORD_TEST_IMAP_PORT");
 
   probe = _trusting_probe ();
-  result = _run (probe, ACCORD_PROTOCOL_IMAP, _host (), _env_port ("ACCORD_TEST_IMAP_PORT"),
+  result = _run (probe, ACCORD_PROTOCOL_IMAP, _host (), accord_test_env_port ("ACCORD_TEST_IMAP_PORT"),
                  ACCORD_SECURITY_NONE, _password (), NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -808,7 +796,7 @@ test_cancel_dovecot (void)
   /* Cancelled while the conversation is under way, at whatever step it has reached. */
   probe = _trusting_probe ();
   accord_probe_run_async (probe, ACCORD_PROTOCOL_SMTP, _host (),
-                          _env_port ("ACCORD_TEST_SUBMISSION_PORT"), ACCORD_SECURITY_STARTTLS,
+                          accord_test_env_port ("ACCORD_TEST_SUBMISSION_PORT"), ACCORD_SECURITY_STARTTLS,
                           _user (), _password (), cancellable,
                           accord_test_result_cb, &async_result);
   for (guint i = 0; i < 3; i++)

@@ -49,18 +49,6 @@ _require_env (const char * const *names)
       return; \
   } G_STMT_END
 
-static guint16
-_env_port (const char *name)
-{
-  guint64 port = 0;
-  g_autoptr(GError) error = NULL;
-
-  g_ascii_string_to_unsigned (g_getenv (name), 10, 1, G_MAXUINT16, &port, &error);
-  g_assert_no_error (error);
-
-  return (guint16) port;
-}
-
 /* --- running the client ------------------------------------------------------------- */
 
 static AccordSmtpClient *
@@ -93,7 +81,7 @@ _connect (const char      *port_var,
           AccordSecurity   security,
           GError         **error)
 {
-  return _connect_to (g_getenv ("ACCORD_TEST_HOST"), _env_port (port_var), security, error);
+  return _connect_to (g_getenv ("ACCORD_TEST_HOST"), accord_test_env_port (port_var), security, error);
 }
 
 static gboolean
@@ -323,7 +311,7 @@ test_connect_untrusted (void)
 
   /* The system's authorities, which do not include the test CA. */
   accord_smtp_client_connect_async (g_getenv ("ACCORD_TEST_HOST"),
-                                    _env_port ("ACCORD_TEST_SUBMISSION_PORT"),
+                                    accord_test_env_port ("ACCORD_TEST_SUBMISSION_PORT"),
                                     ACCORD_SECURITY_STARTTLS, NULL, NULL, TIMEOUT, NULL,
                                     accord_test_result_cb, &result);
   client = accord_smtp_client_connect_finish (accord_test_wait_result (&result), &error);
