@@ -183,10 +183,8 @@ accord_imap_client_status_async (AccordImapClient    *self,
 
   record = g_new0 (AccordImapFolder, 1);
   record->name = g_strdup (folder);
-  record->raw_name = g_ascii_strcasecmp (folder, "INBOX") == 0
-                     ? g_strdup ("INBOX") : accord_imap_utf7_encode (folder);
-  if (record->raw_name == NULL)
-    record->raw_name = g_strdup (folder);
+  /* As the request names it, for the answer to be matched to it. */
+  record->raw_name = accord_imap_mailbox_encode (folder);
   op->folders = g_ptr_array_new_with_free_func ((GDestroyNotify) accord_imap_folder_free);
   g_ptr_array_add (op->folders, record);
 

@@ -348,6 +348,26 @@ _mutf7_value (char ch)
 }
 
 /**
+ * accord_imap_mailbox_encode:
+ * @utf8_name: a folder name as people read it
+ *
+ * Returns: (transfer full): the name as it goes in a command: modified UTF-7, and
+ *   "INBOX" for the INBOX in any case (it must not be encoded otherwise)
+ */
+char *
+accord_imap_mailbox_encode (const char *utf8_name)
+{
+  char *wire;
+
+  g_return_val_if_fail (utf8_name != NULL, NULL);
+
+  if (g_ascii_strcasecmp (utf8_name, "INBOX") == 0)
+    return g_strdup ("INBOX");
+  wire = accord_imap_utf7_encode (utf8_name);
+  return wire != NULL ? wire : g_utf8_make_valid (utf8_name, -1);
+}
+
+/**
  * accord_imap_utf7_decode:
  *
  * Returns: (transfer full) (nullable): the UTF-8 form of a mailbox name as it is on the

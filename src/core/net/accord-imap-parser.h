@@ -286,6 +286,7 @@ GStrv     accord_imap_uid_set_split        (const char          *set,
 
 char     *accord_imap_utf7_encode          (const char          *utf8);
 char     *accord_imap_utf7_decode          (const char          *mutf7);
+char     *accord_imap_mailbox_encode       (const char          *utf8_name);
 
 gboolean  accord_imap_parse_date_time      (const char          *text,
                                             gint64              *unix_time);

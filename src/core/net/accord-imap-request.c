@@ -206,14 +206,7 @@ accord_imap_request_add_mailbox (AccordImapRequest *request,
   g_return_if_fail (request != NULL);
   g_return_if_fail (utf8_name != NULL);
 
-  /* "inbox" in any case is the INBOX, and must not be encoded differently. */
-  if (g_ascii_strcasecmp (utf8_name, "INBOX") == 0)
-    wire = g_strdup ("INBOX");
-  else
-    wire = accord_imap_utf7_encode (utf8_name);
-  if (wire == NULL)
-    wire = g_utf8_make_valid (utf8_name, -1);
-
+  wire = accord_imap_mailbox_encode (utf8_name);
   accord_imap_request_add_string (request, wire);
 }
 
