@@ -655,14 +655,15 @@ typedef struct
   Deadline *deadline;
   char     *data;
   gsize     len;
+  gboolean  secret;   /* a line that may carry a password, wiped afterwards */
 } WriteData;
 
 static void
 _write_data_free (WriteData *data)
 {
   g_clear_pointer (&data->deadline, _accord_deadline_free);
-  /* The line may hold a password. */
-  memset (data->data, 0, data->len);
+  if (data->secret)
+    memset (data->data, 0, data->len);
   g_free (data->data);
   g_free (data);
 }
@@ -716,6 +717,7 @@ accord_line_connection_write_line_async (AccordLineConnection *self,
   data->deadline = _accord_deadline_new (cancellable, self->timeout);
   data->data = g_strconcat (line, "\r\n", NULL);
   data->len = strlen (data->data);
+  data->secret = TRUE;
   g_task_set_task_data (task, data, (GDestroyNotify) _write_data_free);
 
   g_output_stream_write_all_async (g_io_stream_get_output_stream (self->stream),
