@@ -513,6 +513,28 @@ _fetch_new (AccordPop3Sync  *self,
   return batch->len == 0 || _fetch_batch (self, batch, cancellable, error);
 }
 
+/* The UIDLs recorded here, by UIDL, into @recorded; @rows holds them. */
+static gboolean
+_load_recorded (AccordPop3Sync  *self,
+                GPtrArray      **rows,
+                GHashTable      *recorded,
+                GError         **error)
+{
+  g_hash_table_remove_all (recorded);
+  g_clear_pointer (rows, g_ptr_array_unref);
+  *rows = accord_sync_state_pop3_list (self->state, error);
+  if (*rows == NULL)
+    return FALSE;
+  for (guint i = 0; i < (*rows)->len; i++)
+    {
+      AccordStatePop3Uidl *row = g_ptr_array_index (*rows, i);
+
+      g_hash_table_insert (recorded, row->uidl, row);
+    }
+
+  return TRUE;
+}
+
 /* The messages the policy deletes on the server: recorded, so safely here, and with a
  * UIDL of their own. */
 static gboolean
@@ -688,33 +710,15 @@ _sync (AccordPop3Sync  *self,
   if (listing == NULL)
     return FALSE;
 
-  rows = accord_sync_state_pop3_list (self->state, error);
-  if (rows == NULL)
-    return FALSE;
   recorded = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      AccordStatePop3Uidl *row = g_ptr_array_index (rows, i);
-
-      g_hash_table_insert (recorded, row->uidl, row);
-    }
-
-  if (!_forget_gone (self, listing, recorded, error) ||
+  if (!_load_recorded (self, &rows, recorded, error) ||
+      !_forget_gone (self, listing, recorded, error) ||
       !_fetch_new (self, listing, recorded, cancellable, error))
     return FALSE;
 
   /* Downloaded just now, they count as recorded. */
-  g_clear_pointer (&rows, g_ptr_array_unref);
-  g_hash_table_remove_all (recorded);
-  rows = accord_sync_state_pop3_list (self->state, error);
-  if (rows == NULL)
+  if (self->stats.fetched > 0 && !_load_recorded (self, &rows, recorded, error))
     return FALSE;
-  for (guint i = 0; i < rows->len; i++)
-    {
-      AccordStatePop3Uidl *row = g_ptr_array_index (rows, i);
-
-      g_hash_table_insert (recorded, row->uidl, row);
-    }
 
   return _choose_deletions (self, listing, recorded, doomed, cancellable, error) &&
          _delete_and_quit (self, doomed, cancellable, error);
